@@ -1,0 +1,177 @@
+//! The database both services use: PostgreSQL (Neon in production) or SQLite (the embedded
+//! default), chosen by `DATABASE_URL`, with each service's embedded migrations.
+
+use std::{path::PathBuf, str::FromStr, time::Duration};
+
+use sqlx::{
+    PgPool, SqlitePool,
+    migrate::Migrator,
+    postgres::{PgConnectOptions, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+/// How long a call waits for a pooled connection before it fails cleanly instead of hanging.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+const PING_TIMEOUT: Duration = Duration::from_secs(2);
+/// Writers on the embedded SQLite file wait this long for each other.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_FILE: &str = "todo.db";
+const DATA_DIR_NAME: &str = "todo-chatbot";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("DATABASE_URL must start with postgres://, postgresql:// or sqlite: (got scheme {0:?})")]
+    UnsupportedScheme(String),
+    #[error("DATABASE_URL is not a valid connection string: {0}")]
+    InvalidUrl(#[source] sqlx::Error),
+    #[error("no data directory for the embedded database; set DATABASE_URL or HOME")]
+    NoDataDir,
+    #[error("cannot create the data directory {0}: {1}")]
+    DataDir(PathBuf, #[source] std::io::Error),
+    #[error("applying migrations failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the database did not answer: {0}")]
+    Unreachable(String),
+}
+
+/// A pool on whichever backend `DATABASE_URL` names.
+///
+/// Query code runs the same SQL on both through [`with_pool!`](crate::with_pool): both
+/// backends accept `$n` placeholders and `RETURNING`.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool, so one piece of SQL serves both
+/// backends with each arm type-checked on its own driver.
+#[macro_export]
+macro_rules! with_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::database::Db::Postgres($pool) => $body,
+            $crate::database::Db::Sqlite($pool) => $body,
+        }
+    };
+}
+
+/// One service's migrations for both backends, tracked in a table of its own so the two
+/// services can share one database without tripping over each other's history.
+pub struct Migrations {
+    postgres: Migrator,
+    sqlite: Migrator,
+}
+
+impl Migrations {
+    pub fn new(table: &'static str, mut postgres: Migrator, mut sqlite: Migrator) -> Self {
+        postgres.dangerous_set_table_name(table);
+        sqlite.dangerous_set_table_name(table);
+        Self { postgres, sqlite }
+    }
+}
+
+/// `DATABASE_URL` if given, else a SQLite file in the user's data directory (created here).
+pub fn resolve_url(configured: Option<&str>) -> Result<String, DbError> {
+    if let Some(url) = configured.filter(|u| !u.trim().is_empty()) {
+        return Ok(url.trim().to_owned());
+    }
+    let dir = dirs::data_dir().ok_or(DbError::NoDataDir)?.join(DATA_DIR_NAME);
+    std::fs::create_dir_all(&dir).map_err(|e| DbError::DataDir(dir.clone(), e))?;
+    Ok(format!("sqlite://{}", dir.join(DEFAULT_FILE).display()))
+}
+
+impl Db {
+    /// A lazily connecting pool: the service starts (and reports not-ready) while the
+    /// database is away, and recovers without a restart when it comes back.
+    pub fn connect(url: &str, max_connections: u32) -> Result<Self, DbError> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "postgres" | "postgresql" => {
+                let options = PgConnectOptions::from_str(url)
+                    .map_err(DbError::InvalidUrl)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_lazy_with(options);
+                Ok(Self::Postgres(pool))
+            }
+            "sqlite" => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(DbError::InvalidUrl)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    .foreign_keys(true);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_lazy_with(options);
+                Ok(Self::Sqlite(pool))
+            }
+            other => Err(DbError::UnsupportedScheme(other.to_owned())),
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Postgres(_) => "postgres",
+            Self::Sqlite(_) => "sqlite",
+        }
+    }
+
+    /// Applies pending migrations. PostgreSQL serialises concurrent runs with an advisory lock.
+    pub async fn migrate(&self, migrations: &Migrations) -> Result<(), DbError> {
+        match self {
+            Self::Postgres(pool) => migrations.postgres.run(pool).await?,
+            Self::Sqlite(pool) => migrations.sqlite.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// A bounded round trip, for readiness.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        let round_trip = async {
+            with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(drop))
+        };
+        match tokio::time::timeout(PING_TIMEOUT, round_trip).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(DbError::Unreachable(e.to_string())),
+            Err(_) => Err(DbError::Unreachable("timed out".into())),
+        }
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configured_url_wins_and_unknown_schemes_are_refused() {
+        assert_eq!(resolve_url(Some(" sqlite::memory: ")).unwrap(), "sqlite::memory:");
+        assert!(matches!(
+            Db::connect("mysql://localhost/db", 1),
+            Err(DbError::UnsupportedScheme(s)) if s == "mysql"
+        ));
+    }
+
+    #[tokio::test]
+    async fn neon_style_urls_parse_unchanged() {
+        let url = "postgres://u:p@ep-x.eu-central-1.aws.neon.tech/neondb?sslmode=require&channel_binding=require";
+        assert!(matches!(Db::connect(url, 1), Ok(Db::Postgres(_))));
+    }
+
+    #[tokio::test]
+    async fn sqlite_file_is_created_and_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let db = Db::connect(&url, 1).unwrap();
+        db.ping().await.unwrap();
+        assert!(dir.path().join("t.db").exists());
+    }
+}

@@ -1,0 +1,130 @@
+//! The task model and the contract's rules for titles and descriptions.
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_DESCRIPTION_CHARS: usize = 1000;
+
+/// A task as the tools and the REST façade return it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Task {
+    pub id: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub completed: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Which tasks `list_tasks` returns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusFilter {
+    /// Every task.
+    #[default]
+    All,
+    /// Tasks not yet completed.
+    Pending,
+    /// Tasks marked completed.
+    Completed,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ValidationError {
+    #[error("Title must not be empty")]
+    EmptyTitle,
+    #[error("Title is longer than {MAX_TITLE_CHARS} characters")]
+    TitleTooLong,
+    #[error("Description is longer than {MAX_DESCRIPTION_CHARS} characters")]
+    DescriptionTooLong,
+    #[error("Nothing to update: give a new title, a new description, or both")]
+    NothingToUpdate,
+}
+
+/// A title that meets the contract: 1..=200 characters once trimmed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Title(String);
+
+impl Title {
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let title = raw.trim();
+        match title.chars().count() {
+            0 => Err(ValidationError::EmptyTitle),
+            n if n > MAX_TITLE_CHARS => Err(ValidationError::TitleTooLong),
+            _ => Ok(Self(title.to_owned())),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A description of at most 1000 characters; blank means "no description".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Description(Option<String>);
+
+impl Description {
+    pub fn parse(raw: &str) -> Result<Self, ValidationError> {
+        let text = raw.trim();
+        if text.chars().count() > MAX_DESCRIPTION_CHARS {
+            return Err(ValidationError::DescriptionTooLong);
+        }
+        Ok(Self((!text.is_empty()).then(|| text.to_owned())))
+    }
+
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+/// What `update_task` changes; at least one part is present.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskChanges {
+    pub title: Option<Title>,
+    pub description: Option<Description>,
+}
+
+impl TaskChanges {
+    pub fn parse(title: Option<&str>, description: Option<&str>) -> Result<Self, ValidationError> {
+        if title.is_none() && description.is_none() {
+            return Err(ValidationError::NothingToUpdate);
+        }
+        Ok(Self {
+            title: title.map(Title::parse).transpose()?,
+            description: description.map(Description::parse).transpose()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_trimmed_and_bounded_in_characters() {
+        assert_eq!(Title::parse("  buy milk ").unwrap().as_str(), "buy milk");
+        assert_eq!(Title::parse(" \t\n"), Err(ValidationError::EmptyTitle));
+        assert!(Title::parse(&"é".repeat(200)).is_ok());
+        assert_eq!(Title::parse(&"a".repeat(201)), Err(ValidationError::TitleTooLong));
+    }
+
+    #[test]
+    fn descriptions_are_bounded_and_blank_means_none() {
+        assert_eq!(Description::parse("  ").unwrap().as_deref(), None);
+        assert!(Description::parse(&"x".repeat(1000)).is_ok());
+        assert_eq!(
+            Description::parse(&"x".repeat(1001)),
+            Err(ValidationError::DescriptionTooLong)
+        );
+    }
+
+    #[test]
+    fn an_update_needs_something_to_change() {
+        assert_eq!(TaskChanges::parse(None, None), Err(ValidationError::NothingToUpdate));
+        assert!(TaskChanges::parse(None, Some("")).is_ok());
+        assert_eq!(TaskChanges::parse(Some(" "), None), Err(ValidationError::EmptyTitle));
+    }
+}
