@@ -20,7 +20,9 @@ const DATA_DIR_NAME: &str = "todo-chatbot";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("DATABASE_URL must start with postgres://, postgresql:// or sqlite: (got scheme {0:?})")]
+    #[error(
+        "DATABASE_URL must start with postgres://, postgresql:// or sqlite: (got scheme {0:?})"
+    )]
     UnsupportedScheme(String),
     #[error("DATABASE_URL is not a valid connection string: {0}")]
     InvalidUrl(#[source] sqlx::Error),
@@ -76,7 +78,9 @@ pub fn resolve_url(configured: Option<&str>) -> Result<String, DbError> {
     if let Some(url) = configured.filter(|u| !u.trim().is_empty()) {
         return Ok(url.trim().to_owned());
     }
-    let dir = dirs::data_dir().ok_or(DbError::NoDataDir)?.join(DATA_DIR_NAME);
+    let dir = dirs::data_dir()
+        .ok_or(DbError::NoDataDir)?
+        .join(DATA_DIR_NAME);
     std::fs::create_dir_all(&dir).map_err(|e| DbError::DataDir(dir.clone(), e))?;
     Ok(format!("sqlite://{}", dir.join(DEFAULT_FILE).display()))
 }
@@ -88,8 +92,7 @@ impl Db {
         let scheme = url.split(':').next().unwrap_or_default();
         match scheme {
             "postgres" | "postgresql" => {
-                let options = PgConnectOptions::from_str(url)
-                    .map_err(DbError::InvalidUrl)?;
+                let options = PgConnectOptions::from_str(url).map_err(DbError::InvalidUrl)?;
                 let pool = PgPoolOptions::new()
                     .max_connections(max_connections)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -153,7 +156,10 @@ mod tests {
 
     #[test]
     fn configured_url_wins_and_unknown_schemes_are_refused() {
-        assert_eq!(resolve_url(Some(" sqlite::memory: ")).unwrap(), "sqlite::memory:");
+        assert_eq!(
+            resolve_url(Some(" sqlite::memory: ")).unwrap(),
+            "sqlite::memory:"
+        );
         assert!(matches!(
             Db::connect("mysql://localhost/db", 1),
             Err(DbError::UnsupportedScheme(s)) if s == "mysql"

@@ -86,7 +86,9 @@ impl fmt::Debug for JwtKeys {
 
 impl JwtKeys {
     pub fn from_secret(secret: Option<&str>) -> Result<Self, SecretError> {
-        let secret = secret.filter(|s| !s.is_empty()).ok_or(SecretError::Missing)?;
+        let secret = secret
+            .filter(|s| !s.is_empty())
+            .ok_or(SecretError::Missing)?;
         if secret.chars().count() < MIN_SECRET_LEN {
             return Err(SecretError::TooShort);
         }
@@ -164,9 +166,18 @@ mod tests {
 
     #[test]
     fn refuses_missing_and_short_secrets() {
-        assert!(matches!(JwtKeys::from_secret(None), Err(SecretError::Missing)));
-        assert!(matches!(JwtKeys::from_secret(Some("")), Err(SecretError::Missing)));
-        assert!(matches!(JwtKeys::from_secret(Some("short")), Err(SecretError::TooShort)));
+        assert!(matches!(
+            JwtKeys::from_secret(None),
+            Err(SecretError::Missing)
+        ));
+        assert!(matches!(
+            JwtKeys::from_secret(Some("")),
+            Err(SecretError::Missing)
+        ));
+        assert!(matches!(
+            JwtKeys::from_secret(Some("short")),
+            Err(SecretError::TooShort)
+        ));
     }
 
     #[test]
@@ -174,14 +185,25 @@ mod tests {
         let good = serde_json::json!({"sub": "u", "exp": in_an_hour()});
         let hs512 = sign(&Header::new(Algorithm::HS512), &good, SECRET);
         assert_eq!(keys().verify(&hs512), Err(AuthError::Invalid));
-        let other_key = sign(&Header::default(), &good, "another-secret-another-secret-xx");
+        let other_key = sign(
+            &Header::default(),
+            &good,
+            "another-secret-another-secret-xx",
+        );
         assert_eq!(keys().verify(&other_key), Err(AuthError::Invalid));
-        let no_sub = sign(&Header::default(), &serde_json::json!({"exp": in_an_hour()}), SECRET);
+        let no_sub = sign(
+            &Header::default(),
+            &serde_json::json!({"exp": in_an_hour()}),
+            SECRET,
+        );
         assert_eq!(keys().verify(&no_sub), Err(AuthError::Invalid));
         let no_exp = sign(&Header::default(), &serde_json::json!({"sub": "u"}), SECRET);
         assert_eq!(keys().verify(&no_exp), Err(AuthError::Invalid));
-        let blank_sub =
-            sign(&Header::default(), &serde_json::json!({"sub": " ", "exp": in_an_hour()}), SECRET);
+        let blank_sub = sign(
+            &Header::default(),
+            &serde_json::json!({"sub": " ", "exp": in_an_hour()}),
+            SECRET,
+        );
         assert_eq!(keys().verify(&blank_sub), Err(AuthError::InvalidSubject));
     }
 
@@ -196,17 +218,30 @@ mod tests {
         );
         assert_eq!(keys().verify(&unsigned), Err(AuthError::Invalid));
         let past = jsonwebtoken::get_current_timestamp() - 3600;
-        let expired = sign(&Header::default(), &serde_json::json!({"sub": "u", "exp": past}), SECRET);
+        let expired = sign(
+            &Header::default(),
+            &serde_json::json!({"sub": "u", "exp": past}),
+            SECRET,
+        );
         assert_eq!(keys().verify(&expired), Err(AuthError::Expired));
     }
 
     #[test]
     fn reads_only_bearer_authorization() {
         let mut headers = HeaderMap::new();
-        assert_eq!(keys().verify_headers(&headers), Err(AuthError::MissingToken));
+        assert_eq!(
+            keys().verify_headers(&headers),
+            Err(AuthError::MissingToken)
+        );
         headers.insert(http::header::AUTHORIZATION, "Basic abc".parse().unwrap());
-        assert_eq!(keys().verify_headers(&headers), Err(AuthError::MissingToken));
-        headers.insert(http::header::AUTHORIZATION, "Bearer garbage".parse().unwrap());
+        assert_eq!(
+            keys().verify_headers(&headers),
+            Err(AuthError::MissingToken)
+        );
+        headers.insert(
+            http::header::AUTHORIZATION,
+            "Bearer garbage".parse().unwrap(),
+        );
         assert_eq!(keys().verify_headers(&headers), Err(AuthError::Invalid));
     }
 }

@@ -6,7 +6,8 @@ use tracing_subscriber::{EnvFilter, fmt};
 
 /// Installs the global subscriber; `RUST_LOG` overrides the default `info` filter.
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,rmcp=warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,rmcp=warn"));
     // A second call (tests that run several services in one process) keeps the first subscriber.
     let _ = fmt()
         .json()

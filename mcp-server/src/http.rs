@@ -58,8 +58,18 @@ pub async fn serve(
         Arc::new(NeverSessionManager::default()),
         config,
     );
-    let app = Arc::new(App { keys, store, metrics, mcp });
-    h::serve(listener, move |request, peer| route(app.clone(), request, peer), shutdown).await;
+    let app = Arc::new(App {
+        keys,
+        store,
+        metrics,
+        mcp,
+    });
+    h::serve(
+        listener,
+        move |request, peer| route(app.clone(), request, peer),
+        shutdown,
+    )
+    .await;
     cancel.cancel();
 }
 

@@ -24,7 +24,11 @@ use crate::{
 };
 
 #[derive(Parser)]
-#[command(name = "todo-mcp", version, about = "The todo tools as an MCP server (stdio or Streamable HTTP)")]
+#[command(
+    name = "todo-mcp",
+    version,
+    about = "The todo tools as an MCP server (stdio or Streamable HTTP)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -58,7 +62,11 @@ struct DbArgs {
 #[derive(Args)]
 struct SecretArgs {
     /// The shared secret tokens are signed with.
-    #[arg(long = "auth-secret", env = "BETTER_AUTH_SECRET", hide_env_values = true)]
+    #[arg(
+        long = "auth-secret",
+        env = "BETTER_AUTH_SECRET",
+        hide_env_values = true
+    )]
     secret: Option<String>,
 }
 
@@ -73,7 +81,12 @@ struct ServeArgs {
     listen: SocketAddr,
     /// Host names (or host:port) accepted in the Host header, against DNS rebinding. Add the
     /// container or Kubernetes Service names this server is reached by.
-    #[arg(long, env = "TODO_MCP_ALLOWED_HOSTS", value_delimiter = ',', default_value = "localhost,127.0.0.1,::1")]
+    #[arg(
+        long,
+        env = "TODO_MCP_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        default_value = "localhost,127.0.0.1,::1"
+    )]
     allowed_hosts: Vec<String>,
 }
 
@@ -84,7 +97,12 @@ struct StdioArgs {
     #[command(flatten)]
     secret: SecretArgs,
     /// Act as the subject of this JWT (verified now with BETTER_AUTH_SECRET).
-    #[arg(long, env = "TODO_TOKEN", hide_env_values = true, conflicts_with = "user_id")]
+    #[arg(
+        long,
+        env = "TODO_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "user_id"
+    )]
     token: Option<String>,
     /// Single-user local mode: act as this user id.
     #[arg(long, env = "TODO_USER_ID")]
@@ -126,8 +144,17 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot listen on {}", args.listen))?;
             let addr = listener.local_addr()?;
             tracing::info!(%addr, backend = store.db().backend(), "listening");
-            let settings = http::HttpSettings { allowed_hosts: args.allowed_hosts };
-            http::serve(listener, store.clone(), keys, settings, todo_common::http::shutdown_signal()).await;
+            let settings = http::HttpSettings {
+                allowed_hosts: args.allowed_hosts,
+            };
+            http::serve(
+                listener,
+                store.clone(),
+                keys,
+                settings,
+                todo_common::http::shutdown_signal(),
+            )
+            .await;
             store.db().close().await;
             Ok(())
         }
@@ -136,14 +163,20 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 (Some(token), _) => JwtKeys::from_secret(args.secret.secret.as_deref())?
                     .verify(token)
                     .context("the --token / TODO_TOKEN is not valid")?,
-                (None, Some(id)) => UserId::new(id.as_str()).context("--user-id must not be blank")?,
+                (None, Some(id)) => {
+                    UserId::new(id.as_str()).context("--user-id must not be blank")?
+                }
                 (None, None) => anyhow::bail!(
                     "stdio needs an identity: pass --token (TODO_TOKEN) or --user-id (TODO_USER_ID)"
                 ),
             };
             let store = open_store(&args.db).await?;
             tracing::info!(user = %user, backend = store.db().backend(), "serving MCP on stdio");
-            let server = TodoServer::new(store.clone(), Principal::Fixed(user), Arc::new(Metrics::default()));
+            let server = TodoServer::new(
+                store.clone(),
+                Principal::Fixed(user),
+                Arc::new(Metrics::default()),
+            );
             let running = server.serve(rmcp::transport::stdio()).await?;
             running.waiting().await?;
             store.db().close().await;

@@ -13,7 +13,13 @@ use prometheus_client::{
 };
 
 /// Only the contract's tools get their own label value, so junk names cannot grow the series.
-const TOOLS: [&str; 5] = ["add_task", "list_tasks", "complete_task", "delete_task", "update_task"];
+const TOOLS: [&str; 5] = [
+    "add_task",
+    "list_tasks",
+    "complete_task",
+    "delete_task",
+    "update_task",
+];
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CallLabels {
@@ -41,21 +47,33 @@ impl Default for Metrics {
         let latency: HistogramFamily =
             Family::new_with_constructor(|| Histogram::new(exponential_buckets(0.000_25, 2.0, 15)));
         let mut registry = Registry::with_prefix("todo_mcp");
-        registry.register("tool_calls", "MCP tool calls by tool and outcome", calls.clone());
+        registry.register(
+            "tool_calls",
+            "MCP tool calls by tool and outcome",
+            calls.clone(),
+        );
         registry.register(
             "tool_call_duration_seconds",
             "MCP tool call latency in seconds",
             latency.clone(),
         );
-        Self { registry, calls, latency }
+        Self {
+            registry,
+            calls,
+            latency,
+        }
     }
 }
 
 impl Metrics {
     pub fn record_tool_call(&self, name: &str, outcome: &'static str, elapsed: Duration) {
         let tool = TOOLS.into_iter().find(|t| *t == name).unwrap_or("unknown");
-        self.calls.get_or_create(&CallLabels { tool, outcome }).inc();
-        self.latency.get_or_create(&ToolLabel { tool }).observe(elapsed.as_secs_f64());
+        self.calls
+            .get_or_create(&CallLabels { tool, outcome })
+            .inc();
+        self.latency
+            .get_or_create(&ToolLabel { tool })
+            .observe(elapsed.as_secs_f64());
     }
 
     pub fn registry(&self) -> &Registry {

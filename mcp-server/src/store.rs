@@ -59,7 +59,9 @@ impl TaskStore {
     ) -> Result<Task, StoreError> {
         const SQL: &str = concat!(
             "INSERT INTO tasks (user_id, title, description, completed, created_at, updated_at) \
-             VALUES ($1, $2, $3, FALSE, $4, $4) RETURNING ", task_columns!());
+             VALUES ($1, $2, $3, FALSE, $4, $4) RETURNING ",
+            task_columns!()
+        );
         let at = now();
         Ok(with_pool!(&self.db, pool => sqlx::query_as(SQL)
             .bind(owner.as_str())
@@ -70,7 +72,11 @@ impl TaskStore {
             .await?))
     }
 
-    pub async fn list(&self, owner: &UserId, filter: StatusFilter) -> Result<Vec<Task>, StoreError> {
+    pub async fn list(
+        &self,
+        owner: &UserId,
+        filter: StatusFilter,
+    ) -> Result<Vec<Task>, StoreError> {
         let completed = match filter {
             StatusFilter::All => None,
             StatusFilter::Pending => Some(false),
@@ -78,7 +84,11 @@ impl TaskStore {
         };
         Ok(match completed {
             None => {
-                const SQL: &str = concat!("SELECT ", task_columns!(), " FROM tasks WHERE user_id = $1 ORDER BY id");
+                const SQL: &str = concat!(
+                    "SELECT ",
+                    task_columns!(),
+                    " FROM tasks WHERE user_id = $1 ORDER BY id"
+                );
                 with_pool!(&self.db, pool => sqlx::query_as(SQL)
                     .bind(owner.as_str())
                     .fetch_all(pool)
@@ -86,7 +96,9 @@ impl TaskStore {
             }
             Some(completed) => {
                 const SQL: &str = concat!(
-                    "SELECT ", task_columns!(), " FROM tasks WHERE user_id = $1 AND completed = $2 ORDER BY id"
+                    "SELECT ",
+                    task_columns!(),
+                    " FROM tasks WHERE user_id = $1 AND completed = $2 ORDER BY id"
                 );
                 with_pool!(&self.db, pool => sqlx::query_as(SQL)
                     .bind(owner.as_str())
@@ -102,7 +114,9 @@ impl TaskStore {
         const SQL: &str = concat!(
             "UPDATE tasks SET completed = TRUE, \
              updated_at = CASE WHEN completed THEN updated_at ELSE $3 END \
-             WHERE id = $1 AND user_id = $2 RETURNING ", task_columns!());
+             WHERE id = $1 AND user_id = $2 RETURNING ",
+            task_columns!()
+        );
         let at = now();
         Ok(with_pool!(&self.db, pool => sqlx::query_as(SQL)
             .bind(id)
@@ -113,7 +127,10 @@ impl TaskStore {
     }
 
     pub async fn delete(&self, owner: &UserId, id: i64) -> Result<Option<Task>, StoreError> {
-        const SQL: &str = concat!("DELETE FROM tasks WHERE id = $1 AND user_id = $2 RETURNING ", task_columns!());
+        const SQL: &str = concat!(
+            "DELETE FROM tasks WHERE id = $1 AND user_id = $2 RETURNING ",
+            task_columns!()
+        );
         Ok(with_pool!(&self.db, pool => sqlx::query_as(SQL)
             .bind(id)
             .bind(owner.as_str())
@@ -130,7 +147,9 @@ impl TaskStore {
         const SQL: &str = concat!(
             "UPDATE tasks SET title = COALESCE($3, title), \
              description = CASE WHEN $4 THEN $5 ELSE description END, updated_at = $6 \
-             WHERE id = $1 AND user_id = $2 RETURNING ", task_columns!());
+             WHERE id = $1 AND user_id = $2 RETURNING ",
+            task_columns!()
+        );
         let title = changes.title.as_ref().map(Title::as_str);
         let description = changes.description.as_ref().and_then(Description::as_deref);
         let at = now();

@@ -132,11 +132,20 @@ pub struct TodoServer {
 
 impl TodoServer {
     pub fn new(store: TaskStore, principal: Principal, metrics: Arc<Metrics>) -> Self {
-        Self { store, principal, metrics, tool_router: Self::tool_router() }
+        Self {
+            store,
+            principal,
+            metrics,
+            tool_router: Self::tool_router(),
+        }
     }
 
     /// The user this call acts for, after checking the model's `user_id` against it.
-    fn authorize(&self, ctx: &RequestContext<RoleServer>, given: &str) -> Result<UserId, ToolError> {
+    fn authorize(
+        &self,
+        ctx: &RequestContext<RoleServer>,
+        given: &str,
+    ) -> Result<UserId, ToolError> {
         let caller = match &self.principal {
             Principal::Fixed(user) => user.clone(),
             Principal::PerRequest => ctx
@@ -147,7 +156,10 @@ impl TodoServer {
                 .ok_or(ToolError::Unauthenticated)?,
         };
         if caller.as_str() != given {
-            return Err(ToolError::WrongUser { given: given.to_owned(), expected: caller.to_string() });
+            return Err(ToolError::WrongUser {
+                given: given.to_owned(),
+                expected: caller.to_string(),
+            });
         }
         Ok(caller)
     }
@@ -187,7 +199,11 @@ impl TodoServer {
         description = "Add a new task to the user's todo list. Returns the new task's id.",
         input_schema = input_schema::<AddTaskArgs>()
     )]
-    async fn add_task(&self, ctx: RequestContext<RoleServer>, Args(args): Args<AddTaskArgs>) -> CallToolResult {
+    async fn add_task(
+        &self,
+        ctx: RequestContext<RoleServer>,
+        Args(args): Args<AddTaskArgs>,
+    ) -> CallToolResult {
         let run = async {
             let args = args?;
             let user = self.authorize(&ctx, &args.user_id)?;
@@ -206,7 +222,11 @@ impl TodoServer {
         input_schema = input_schema::<ListTasksArgs>(),
         annotations(read_only_hint = true)
     )]
-    async fn list_tasks(&self, ctx: RequestContext<RoleServer>, Args(args): Args<ListTasksArgs>) -> CallToolResult {
+    async fn list_tasks(
+        &self,
+        ctx: RequestContext<RoleServer>,
+        Args(args): Args<ListTasksArgs>,
+    ) -> CallToolResult {
         let run = async {
             let args = args?;
             let user = self.authorize(&ctx, &args.user_id)?;
@@ -228,11 +248,19 @@ impl TodoServer {
         input_schema = input_schema::<TaskRefArgs>(),
         annotations(idempotent_hint = true)
     )]
-    async fn complete_task(&self, ctx: RequestContext<RoleServer>, Args(args): Args<TaskRefArgs>) -> CallToolResult {
+    async fn complete_task(
+        &self,
+        ctx: RequestContext<RoleServer>,
+        Args(args): Args<TaskRefArgs>,
+    ) -> CallToolResult {
         let run = async {
             let args = args?;
             let user = self.authorize(&ctx, &args.user_id)?;
-            let task = self.store.complete(&user, args.task_id).await?.ok_or(ToolError::NotFound(args.task_id))?;
+            let task = self
+                .store
+                .complete(&user, args.task_id)
+                .await?
+                .ok_or(ToolError::NotFound(args.task_id))?;
             let summary = format!("Completed {} (task {})", quoted(&task.title), task.id);
             Ok::<_, ToolError>(change_result("completed", &task, summary))
         };
@@ -244,11 +272,19 @@ impl TodoServer {
         input_schema = input_schema::<TaskRefArgs>(),
         annotations(destructive_hint = true)
     )]
-    async fn delete_task(&self, ctx: RequestContext<RoleServer>, Args(args): Args<TaskRefArgs>) -> CallToolResult {
+    async fn delete_task(
+        &self,
+        ctx: RequestContext<RoleServer>,
+        Args(args): Args<TaskRefArgs>,
+    ) -> CallToolResult {
         let run = async {
             let args = args?;
             let user = self.authorize(&ctx, &args.user_id)?;
-            let task = self.store.delete(&user, args.task_id).await?.ok_or(ToolError::NotFound(args.task_id))?;
+            let task = self
+                .store
+                .delete(&user, args.task_id)
+                .await?
+                .ok_or(ToolError::NotFound(args.task_id))?;
             let summary = format!("Deleted {} (task {})", quoted(&task.title), task.id);
             Ok::<_, ToolError>(change_result("deleted", &task, summary))
         };
@@ -259,7 +295,11 @@ impl TodoServer {
         description = "Change a task's title and/or description, by its id. Give at least one of them.",
         input_schema = input_schema::<UpdateTaskArgs>()
     )]
-    async fn update_task(&self, ctx: RequestContext<RoleServer>, Args(args): Args<UpdateTaskArgs>) -> CallToolResult {
+    async fn update_task(
+        &self,
+        ctx: RequestContext<RoleServer>,
+        Args(args): Args<UpdateTaskArgs>,
+    ) -> CallToolResult {
         let run = async {
             let args = args?;
             let user = self.authorize(&ctx, &args.user_id)?;
@@ -301,13 +341,17 @@ impl ServerHandler for TodoServer {
     ) -> Result<CallToolResponse, ErrorData> {
         let started = Instant::now();
         let name = request.name.clone();
-        let response = self.tool_router.call(ToolCallContext::new(self, request, context)).await;
+        let response = self
+            .tool_router
+            .call(ToolCallContext::new(self, request, context))
+            .await;
         let outcome = match &response {
             Ok(CallToolResponse::Complete(result)) if result.is_error == Some(true) => "tool_error",
             Ok(_) => "ok",
             Err(_) => "rejected",
         };
-        self.metrics.record_tool_call(&name, outcome, started.elapsed());
+        self.metrics
+            .record_tool_call(&name, outcome, started.elapsed());
         response
     }
 }

@@ -1,0 +1,360 @@
+//! Test support: the real `todo-mcp` binary, the real rmcp client over stdio and HTTP, and
+//! both real backends (SQLite files and the PostgreSQL server named by `TEST_DATABASE_URL`).
+#![allow(dead_code)]
+
+pub mod proxy;
+
+use std::{
+    net::SocketAddr,
+    process::Stdio,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use rmcp::{
+    RoleClient, ServiceExt,
+    model::{CallToolRequestParams, CallToolResult},
+    service::RunningService,
+    transport::{
+        StreamableHttpClientTransport, TokioChildProcess,
+        streamable_http_client::StreamableHttpClientTransportConfig,
+    },
+};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+    sync::oneshot,
+};
+
+/// Only for these tests' throwaway servers.
+pub const SECRET: &str = "integration-tests-only-secret-0123456789";
+pub const BIN: &str = env!("CARGO_BIN_EXE_todo-mcp");
+
+pub type Client = RunningService<RoleClient, ()>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    Stdio,
+    Http,
+}
+
+/// Every (backend, transport) pair; each tool test runs on all four.
+pub fn setups() -> Vec<(Backend, Transport)> {
+    BACKENDS
+        .into_iter()
+        .flat_map(|b| [(b, Transport::Stdio), (b, Transport::Http)])
+        .collect()
+}
+
+/// A database for one test: a fresh SQLite file, or the shared PostgreSQL test database
+/// (tests there stay apart by using their own users).
+pub struct Database {
+    pub url: String,
+    _dir: Option<TempDir>,
+}
+
+impl Database {
+    pub fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("todo.db").display());
+                Self {
+                    url,
+                    _dir: Some(dir),
+                }
+            }
+            Backend::Postgres => Self {
+                url: postgres_url(),
+                _dir: None,
+            },
+        }
+    }
+}
+
+pub fn postgres_url() -> String {
+    std::env::var("TEST_DATABASE_URL").expect(
+        "TEST_DATABASE_URL must name a PostgreSQL test database; `make test` starts one and sets it",
+    )
+}
+
+/// A user id no other test uses.
+pub fn unique_user(tag: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!(
+        "{tag}-{}-{nanos}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub fn token_for(user: &str) -> String {
+    sign(
+        &json!({ "sub": user, "exp": now() + 3600, "iat": now() }),
+        SECRET,
+    )
+}
+
+pub fn sign(claims: &Value, secret: &str) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("sign test token")
+}
+
+pub fn now() -> u64 {
+    jsonwebtoken::get_current_timestamp()
+}
+
+/// A `todo-mcp serve` process on a free loopback port; killed when dropped.
+pub struct Server {
+    child: Child,
+    pub addr: SocketAddr,
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    pub async fn start(database_url: &str) -> Self {
+        Self::start_with(database_url, &[], &[]).await
+    }
+
+    pub async fn start_with(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let mut command = Command::new(BIN);
+        command
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", database_url)
+            .env("BETTER_AUTH_SECRET", SECRET)
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = command.spawn().expect("spawn todo-mcp serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (ready_tx, ready_rx) = oneshot::channel();
+        let sink = log.clone();
+        tokio::spawn(async move {
+            let mut ready_tx = Some(ready_tx);
+            let mut lines = BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(tx) = ready_tx.take_if(|_| line.contains("\"listening\"")) {
+                    let entry: Value = serde_json::from_str(&line).unwrap_or_default();
+                    let _ = tx.send(entry["addr"].as_str().unwrap_or_default().to_owned());
+                }
+                let mut log = sink.lock().expect("log lock");
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let addr = tokio::time::timeout(Duration::from_secs(30), ready_rx)
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("todo-mcp serve did not start:\n{}", log.lock().unwrap()));
+        Self { child, addr, log }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().expect("log lock").clone()
+    }
+
+    pub async fn client(&self, token: &str) -> Client {
+        self.try_client(token)
+            .await
+            .expect("MCP client over HTTP connects")
+    }
+
+    pub async fn try_client(&self, token: &str) -> Result<Client, String> {
+        let config =
+            StreamableHttpClientTransportConfig::with_uri(self.url("/mcp")).auth_header(token);
+        ().serve(StreamableHttpClientTransport::from_config(config))
+            .await
+            .map_err(|e| e.to_string())
+    }
+
+    pub async fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        tokio::time::timeout(limit, self.child.wait())
+            .await
+            .ok()
+            .and_then(Result::ok)
+    }
+}
+
+/// `todo-mcp stdio` spawned by the rmcp client, acting as `user`.
+pub async fn stdio_client(database_url: &str, identity: &[&str]) -> Result<Client, String> {
+    let mut command = Command::new(BIN);
+    command
+        .arg("stdio")
+        .args(identity)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database_url)
+        .env("BETTER_AUTH_SECRET", SECRET);
+    let (transport, _stderr) = TokioChildProcess::builder(command)
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    ().serve(transport).await.map_err(|e| e.to_string())
+}
+
+/// A connected client for a fresh user on one (backend, transport) setup.
+pub struct Harness {
+    pub client: Client,
+    pub user: String,
+    pub label: String,
+    pub db: Database,
+    pub server: Option<Server>,
+}
+
+impl Harness {
+    pub async fn connect(backend: Backend, transport: Transport) -> Self {
+        let db = Database::new(backend);
+        let user = unique_user("u");
+        let label = format!("{backend:?}/{transport:?}");
+        let (client, server) = match transport {
+            Transport::Stdio => {
+                let client = stdio_client(&db.url, &["--user-id", &user])
+                    .await
+                    .expect("stdio client");
+                (client, None)
+            }
+            Transport::Http => {
+                let server = Server::start(&db.url).await;
+                (server.client(&token_for(&user)).await, Some(server))
+            }
+        };
+        Self {
+            client,
+            user,
+            label,
+            db,
+            server,
+        }
+    }
+
+    /// Calls `tool` with `args`, adding this harness's `user_id` unless `args` has one.
+    pub async fn call(&self, tool: &str, mut args: Value) -> CallToolResult {
+        if let Some(map) = args.as_object_mut() {
+            map.entry("user_id").or_insert_with(|| json!(self.user));
+        }
+        call(&self.client, tool, args).await
+    }
+
+    pub async fn ok(&self, tool: &str, args: Value) -> Value {
+        let result = self.call(tool, args).await;
+        result_json(&result).unwrap_or_else(|e| panic!("[{}] {tool}: {e}", self.label))
+    }
+
+    pub async fn err(&self, tool: &str, args: Value) -> String {
+        let result = self.call(tool, args).await;
+        error_text(&result)
+            .unwrap_or_else(|| panic!("[{}] {tool} should fail: {result:?}", self.label))
+    }
+
+    pub async fn add(&self, title: &str) -> i64 {
+        self.ok("add_task", json!({ "title": title })).await["task_id"]
+            .as_i64()
+            .expect("task_id")
+    }
+
+    pub async fn list(&self, status: &str) -> Vec<Value> {
+        let value = self.ok("list_tasks", json!({ "status": status })).await;
+        value
+            .as_array()
+            .cloned()
+            .expect("list_tasks returns an array")
+    }
+
+    pub async fn titles(&self, status: &str) -> Vec<String> {
+        self.list(status)
+            .await
+            .iter()
+            .map(|t| t["title"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+}
+
+pub async fn call(client: &Client, tool: &str, args: Value) -> CallToolResult {
+    let arguments = args.as_object().cloned().unwrap_or_default();
+    client
+        .call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments))
+        .await
+        .unwrap_or_else(|e| panic!("{tool} call failed at the protocol level: {e}"))
+}
+
+/// The contract's JSON result (content[0]) of a successful call.
+pub fn result_json(result: &CallToolResult) -> Result<Value, String> {
+    if result.is_error == Some(true) {
+        return Err(format!("tool error: {}", first_text(result)));
+    }
+    serde_json::from_str(&first_text(result)).map_err(|e| format!("not JSON: {e}"))
+}
+
+/// The message of a tool error, or `None` if the call succeeded.
+pub fn error_text(result: &CallToolResult) -> Option<String> {
+    (result.is_error == Some(true)).then(|| first_text(result))
+}
+
+pub fn first_text(result: &CallToolResult) -> String {
+    result
+        .content
+        .first()
+        .and_then(|c| c.as_text())
+        .map(|t| t.text.clone())
+        .unwrap_or_default()
+}
+
+/// A raw JSON-RPC `tools/call` POST, for what an MCP client library would not send.
+pub async fn post_tool_call(
+    http: &reqwest::Client,
+    server: &Server,
+    bearer: Option<&str>,
+    tool: &str,
+    args: Value,
+) -> reqwest::Response {
+    let body = json!({
+        "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+        "params": { "name": tool, "arguments": args }
+    });
+    let mut request = http
+        .post(server.url("/mcp"))
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .json(&body);
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("POST /mcp")
+}
