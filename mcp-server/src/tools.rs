@@ -182,11 +182,28 @@ fn respond(result: Value, structured: Value, summary: String) -> CallToolResult 
     out
 }
 
+impl ToolError {
+    /// A stable code for programs (the REST façade maps it to an HTTP status).
+    fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound(_) => "not_found",
+            Self::Invalid(_) | Self::Arguments(_) => "invalid_argument",
+            Self::WrongUser { .. } => "permission_denied",
+            Self::Unauthenticated => "unauthenticated",
+            Self::Unavailable(_) => "unavailable",
+        }
+    }
+}
+
+/// One text a model can relay, plus `{"error", "code"}` as structured content.
 fn failure(error: ToolError) -> CallToolResult {
     if let ToolError::Unavailable(cause) = &error {
         tracing::warn!(error = %cause, "tool call failed on the database");
     }
-    CallToolResult::error(vec![ContentBlock::text(error.to_string())])
+    let message = error.to_string();
+    let mut out = CallToolResult::error(vec![ContentBlock::text(message.clone())]);
+    out.structured_content = Some(json!({ "error": message, "code": error.code() }));
+    out
 }
 
 fn quoted(title: &str) -> String {

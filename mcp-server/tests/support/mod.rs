@@ -1,18 +1,8 @@
-//! Test support: the real `todo-mcp` binary, the real rmcp client over stdio and HTTP, and
-//! both real backends (SQLite files and the PostgreSQL server named by `TEST_DATABASE_URL`).
+//! Test support: the real `todo-mcp` binary and the real rmcp client over stdio and HTTP, on
+//! both real backends (plumbing from `todo-testkit`).
 #![allow(dead_code)]
 
-pub mod proxy;
-
-use std::{
-    net::SocketAddr,
-    process::Stdio,
-    sync::{
-        Arc, Mutex,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::Duration,
-};
+use std::{ops::Deref, process::Stdio, time::Duration};
 
 use rmcp::{
     RoleClient, ServiceExt,
@@ -24,26 +14,50 @@ use rmcp::{
     },
 };
 use serde_json::{Value, json};
-use tempfile::TempDir;
-use tokio::{
-    io::{AsyncBufReadExt, BufReader},
-    process::{Child, Command},
-    sync::oneshot,
+#[allow(unused_imports)]
+pub use todo_testkit::{
+    BACKENDS, Backend, Database, SECRET, Service, now, postgres_url, proxy, sign, token_for, unique_user,
 };
+use tokio::process::Command;
 
-/// Only for these tests' throwaway servers.
-pub const SECRET: &str = "integration-tests-only-secret-0123456789";
 pub const BIN: &str = env!("CARGO_BIN_EXE_todo-mcp");
 
-pub type Client = RunningService<RoleClient, ()>;
+/// A `todo-mcp serve` process on a free loopback port.
+pub struct Server(Service);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
+impl Deref for Server {
+    type Target = Service;
+    fn deref(&self) -> &Service {
+        &self.0
+    }
 }
 
-pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+impl Server {
+    pub async fn start(database_url: &str) -> Self {
+        Self::start_with(database_url, &[], &[]).await
+    }
+
+    pub async fn start_with(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let mut env = env.to_vec();
+        env.push(("DATABASE_URL", database_url));
+        Self(Service::start(BIN, args, &env).await)
+    }
+
+    pub async fn client(&self, token: &str) -> Client {
+        self.try_client(token).await.expect("MCP client over HTTP connects")
+    }
+
+    pub async fn try_client(&self, token: &str) -> Result<Client, String> {
+        let config = StreamableHttpClientTransportConfig::with_uri(self.url("/mcp")).auth_header(token);
+        ().serve(StreamableHttpClientTransport::from_config(config)).await.map_err(|e| e.to_string())
+    }
+
+    pub async fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        self.0.wait_exit(limit).await
+    }
+}
+
+pub type Client = RunningService<RoleClient, ()>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Transport {
@@ -57,159 +71,6 @@ pub fn setups() -> Vec<(Backend, Transport)> {
         .into_iter()
         .flat_map(|b| [(b, Transport::Stdio), (b, Transport::Http)])
         .collect()
-}
-
-/// A database for one test: a fresh SQLite file, or the shared PostgreSQL test database
-/// (tests there stay apart by using their own users).
-pub struct Database {
-    pub url: String,
-    _dir: Option<TempDir>,
-}
-
-impl Database {
-    pub fn new(backend: Backend) -> Self {
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}", dir.path().join("todo.db").display());
-                Self {
-                    url,
-                    _dir: Some(dir),
-                }
-            }
-            Backend::Postgres => Self {
-                url: postgres_url(),
-                _dir: None,
-            },
-        }
-    }
-}
-
-pub fn postgres_url() -> String {
-    std::env::var("TEST_DATABASE_URL").expect(
-        "TEST_DATABASE_URL must name a PostgreSQL test database; `make test` starts one and sets it",
-    )
-}
-
-/// A user id no other test uses.
-pub fn unique_user(tag: &str) -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!(
-        "{tag}-{}-{nanos}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-pub fn token_for(user: &str) -> String {
-    sign(
-        &json!({ "sub": user, "exp": now() + 3600, "iat": now() }),
-        SECRET,
-    )
-}
-
-pub fn sign(claims: &Value, secret: &str) -> String {
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        claims,
-        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
-    )
-    .expect("sign test token")
-}
-
-pub fn now() -> u64 {
-    jsonwebtoken::get_current_timestamp()
-}
-
-/// A `todo-mcp serve` process on a free loopback port; killed when dropped.
-pub struct Server {
-    child: Child,
-    pub addr: SocketAddr,
-    log: Arc<Mutex<String>>,
-}
-
-impl Server {
-    pub async fn start(database_url: &str) -> Self {
-        Self::start_with(database_url, &[], &[]).await
-    }
-
-    pub async fn start_with(database_url: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
-        let mut command = Command::new(BIN);
-        command
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(args)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("DATABASE_URL", database_url)
-            .env("BETTER_AUTH_SECRET", SECRET)
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        let mut child = command.spawn().expect("spawn todo-mcp serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let log = Arc::new(Mutex::new(String::new()));
-        let (ready_tx, ready_rx) = oneshot::channel();
-        let sink = log.clone();
-        tokio::spawn(async move {
-            let mut ready_tx = Some(ready_tx);
-            let mut lines = BufReader::new(stderr).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(tx) = ready_tx.take_if(|_| line.contains("\"listening\"")) {
-                    let entry: Value = serde_json::from_str(&line).unwrap_or_default();
-                    let _ = tx.send(entry["addr"].as_str().unwrap_or_default().to_owned());
-                }
-                let mut log = sink.lock().expect("log lock");
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        let addr = tokio::time::timeout(Duration::from_secs(30), ready_rx)
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("todo-mcp serve did not start:\n{}", log.lock().unwrap()));
-        Self { child, addr, log }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    pub fn pid(&self) -> u32 {
-        self.child.id().expect("running")
-    }
-
-    pub fn log(&self) -> String {
-        self.log.lock().expect("log lock").clone()
-    }
-
-    pub async fn client(&self, token: &str) -> Client {
-        self.try_client(token)
-            .await
-            .expect("MCP client over HTTP connects")
-    }
-
-    pub async fn try_client(&self, token: &str) -> Result<Client, String> {
-        let config =
-            StreamableHttpClientTransportConfig::with_uri(self.url("/mcp")).auth_header(token);
-        ().serve(StreamableHttpClientTransport::from_config(config))
-            .await
-            .map_err(|e| e.to_string())
-    }
-
-    pub async fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
-        tokio::time::timeout(limit, self.child.wait())
-            .await
-            .ok()
-            .and_then(Result::ok)
-    }
 }
 
 /// `todo-mcp stdio` spawned by the rmcp client, acting as `user`.

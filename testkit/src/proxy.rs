@@ -1,4 +1,4 @@
-//! A TCP proxy the tests can cut and restore, to take "the database" away from a running
+//! A TCP proxy tests can cut and restore, to take "the database" away from a running
 //! server and give it back without touching the real PostgreSQL server other tests use.
 
 use std::{
