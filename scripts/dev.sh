@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the product on its embedded defaults: SQLite in your data directory, no API key, no
-# database server, no Docker. The shared secret is generated once per checkout into .dev/
-# (git-ignored); nothing secret is shipped.
+# Runs the product on its embedded defaults: SQLite in your data directory, the built-in
+# offline model, no API key, no database server, no Docker. The shared secret is generated
+# once per checkout into .dev/ (git-ignored); nothing secret is shipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,23 +12,43 @@ fi
 BETTER_AUTH_SECRET=$(cat .dev/secret)
 export BETTER_AUTH_SECRET
 
-cargo build --release --locked -p todo-mcp
-bin=target/release/todo-mcp
-listen=${TODO_MCP_LISTEN:-127.0.0.1:8001}
+cargo build --release --locked -p todo-mcp -p todo-chat
+mcp_listen=${TODO_MCP_LISTEN:-127.0.0.1:8001}
+chat_listen=${TODO_CHAT_LISTEN:-127.0.0.1:8000}
 user=${TODO_DEV_USER:-dev-user}
-token=$("$bin" token --user-id "$user" --ttl 12h)
 
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+wait_ready() {
+  for _ in $(seq 1 100); do
+    curl -fsS "http://$1/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "$2 did not become ready on $1; see .dev/$2.log" >&2
+  exit 1
+}
+
+target/release/todo-mcp serve --listen "$mcp_listen" 2>.dev/todo-mcp.log &
+pids+=($!)
+wait_ready "$mcp_listen" todo-mcp
+MCP_SERVER_URL="http://$mcp_listen/mcp" target/release/todo-chat serve --listen "$chat_listen" 2>.dev/todo-chat.log &
+pids+=($!)
+wait_ready "$chat_listen" todo-chat
+
+(umask 077; target/release/todo-mcp token --user-id "$user" --ttl 12h >.dev/token)
+model=$( [ -n "${OPENAI_API_KEY:-}" ] && echo "OpenAI (${OPENAI_MODEL:-gpt-4.1-mini})" || echo "the built-in offline model")
 cat <<MSG
 
-todo-mcp is starting on http://$listen/mcp (SQLite in your data directory).
+Todo Chatbot is running on its embedded defaults (SQLite in your data directory, $model).
+  chat:  http://$chat_listen/api/$user/chat
+  MCP:   http://$mcp_listen/mcp   (IDE set-ups: examples/)
 A 12-hour token for user "$user" is in .dev/token. Try:
 
-  curl -s http://$listen/mcp -H "Authorization: Bearer \$(cat .dev/token)" \\
-    -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \\
-    -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"add_task","arguments":{"user_id":"$user","title":"Buy groceries"}}}'
+  curl -s http://$chat_listen/api/$user/chat -H "Authorization: Bearer \$(cat .dev/token)" \\
+    -H 'Content-Type: application/json' -d '{"message": "Add a task to buy groceries"}'
 
-For an IDE over stdio, see examples/. Stop with Ctrl-C.
-
+Logs are in .dev/*.log. Stop with Ctrl-C.
 MSG
-(umask 077; echo "$token" >.dev/token)
-exec "$bin" serve --listen "$listen"
+wait -n

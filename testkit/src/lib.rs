@@ -45,9 +45,15 @@ impl Database {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("todo.db").display());
-                Self { url, _dir: Some(dir) }
+                Self {
+                    url,
+                    _dir: Some(dir),
+                }
             }
-            Backend::Postgres => Self { url: postgres_url(), _dir: None },
+            Backend::Postgres => Self {
+                url: postgres_url(),
+                _dir: None,
+            },
         }
     }
 }
@@ -65,7 +71,11 @@ pub fn unique_user(tag: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or_default();
-    format!("{tag}-{}-{nanos}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{tag}-{}-{nanos}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 pub fn now() -> u64 {
@@ -73,7 +83,10 @@ pub fn now() -> u64 {
 }
 
 pub fn token_for(user: &str) -> String {
-    sign(&json!({ "sub": user, "exp": now() + 3600, "iat": now() }), SECRET)
+    sign(
+        &json!({ "sub": user, "exp": now() + 3600, "iat": now() }),
+        SECRET,
+    )
 }
 
 pub fn sign(claims: &Value, secret: &str) -> String {
@@ -107,7 +120,9 @@ impl Service {
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
-        let mut child = command.spawn().unwrap_or_else(|e| panic!("spawn {binary}: {e}"));
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn {binary}: {e}"));
         let stderr = child.stderr.take().expect("stderr");
         let log = Arc::new(Mutex::new(String::new()));
         let (ready_tx, ready_rx) = oneshot::channel();
@@ -130,7 +145,12 @@ impl Service {
             .ok()
             .and_then(Result::ok)
             .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("{binary} serve did not start:\n{}", log.lock().expect("log")));
+            .unwrap_or_else(|| {
+                panic!(
+                    "{binary} serve did not start:\n{}",
+                    log.lock().expect("log")
+                )
+            });
         Self { child, addr, log }
     }
 
@@ -147,7 +167,10 @@ impl Service {
     }
 
     pub async fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
-        tokio::time::timeout(limit, self.child.wait()).await.ok().and_then(Result::ok)
+        tokio::time::timeout(limit, self.child.wait())
+            .await
+            .ok()
+            .and_then(Result::ok)
     }
 
     pub async fn stop(mut self) {

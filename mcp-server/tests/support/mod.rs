@@ -16,7 +16,8 @@ use rmcp::{
 use serde_json::{Value, json};
 #[allow(unused_imports)]
 pub use todo_testkit::{
-    BACKENDS, Backend, Database, SECRET, Service, now, postgres_url, proxy, sign, token_for, unique_user,
+    BACKENDS, Backend, Database, SECRET, Service, now, postgres_url, proxy, sign, token_for,
+    unique_user,
 };
 use tokio::process::Command;
 
@@ -44,12 +45,17 @@ impl Server {
     }
 
     pub async fn client(&self, token: &str) -> Client {
-        self.try_client(token).await.expect("MCP client over HTTP connects")
+        self.try_client(token)
+            .await
+            .expect("MCP client over HTTP connects")
     }
 
     pub async fn try_client(&self, token: &str) -> Result<Client, String> {
-        let config = StreamableHttpClientTransportConfig::with_uri(self.url("/mcp")).auth_header(token);
-        ().serve(StreamableHttpClientTransport::from_config(config)).await.map_err(|e| e.to_string())
+        let config =
+            StreamableHttpClientTransportConfig::with_uri(self.url("/mcp")).auth_header(token);
+        ().serve(StreamableHttpClientTransport::from_config(config))
+            .await
+            .map_err(|e| e.to_string())
     }
 
     pub async fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {

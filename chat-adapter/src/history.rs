@@ -1,0 +1,69 @@
+//! What the model is shown each turn: instructions, then a bounded window of the
+//! conversation rebuilt from the database, earlier tool calls and results included so "it" and
+//! "the second one" still resolve, then the new message.
+
+use crate::{
+    model::{ChatMessage, ToolCall},
+    store::StoredMessage,
+};
+
+/// Stored messages (user and assistant) in the window: enough for references to resolve,
+/// and a per-turn cost that does not grow with the conversation.
+pub const WINDOW: i64 = 20;
+
+pub const INSTRUCTIONS: &str = "You are the assistant of a todo app. You manage the user's \
+task list only through the tools: add_task, list_tasks, complete_task, delete_task, update_task.
+- Add tasks for requests such as \"add ...\", \"remind me to ...\", \"I need to ...\", \"don't let me \
+forget ...\". Use the user's words for the title; if no title is given, ask for one.
+- To act on a task named by title, by position (\"the second one\") or as \"it\", find its id \
+from the conversation or with list_tasks first. Never guess an id. If several tasks match, ask \
+which one and change nothing; if none matches, say so.
+- A statement that something is done (\"I called mom\") means completing the matching task.
+- Confirm every change and name the task and its id, e.g. \"Added 'Buy groceries' (task 12).\" \
+When listing, show each task with its id and whether it is done; give counts when asked.
+- Relay tool errors in plain words. For greetings, thanks, help and anything off-topic, answer \
+briefly and call no tool. The user_id argument is filled in for you.";
+
+pub fn build(stored: &[StoredMessage], new_message: &str) -> Vec<ChatMessage> {
+    let mut messages = vec![ChatMessage::System {
+        content: INSTRUCTIONS.to_owned(),
+    }];
+    for (index, message) in stored.iter().enumerate() {
+        if message.role == "user" {
+            messages.push(ChatMessage::User {
+                content: message.content.clone(),
+            });
+            continue;
+        }
+        let records = message.tool_calls();
+        if !records.is_empty() {
+            let calls: Vec<ToolCall> = records
+                .iter()
+                .enumerate()
+                .map(|(n, r)| ToolCall {
+                    id: format!("call_{index}_{n}"),
+                    name: r.name.clone(),
+                    arguments: r.arguments.clone(),
+                })
+                .collect();
+            messages.push(ChatMessage::Assistant {
+                content: None,
+                tool_calls: calls.clone(),
+            });
+            for (call, record) in calls.iter().zip(&records) {
+                messages.push(ChatMessage::Tool {
+                    tool_call_id: call.id.clone(),
+                    content: record.result.to_string(),
+                });
+            }
+        }
+        messages.push(ChatMessage::Assistant {
+            content: Some(message.content.clone()),
+            tool_calls: Vec::new(),
+        });
+    }
+    messages.push(ChatMessage::User {
+        content: new_message.to_owned(),
+    });
+    messages
+}

@@ -1,0 +1,11 @@
+//! `todo-chat`: the chat endpoint, the agent loop, and the models behind it.
+
+pub mod agent;
+pub mod history;
+pub mod http;
+pub mod mcp;
+pub mod metrics;
+pub mod model;
+pub mod offline;
+pub mod openai;
+pub mod store;

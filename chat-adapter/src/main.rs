@@ -1,0 +1,159 @@
+//! `todo-chat`: the chat endpoint and the task REST façade, in front of todo-mcp.
+
+use std::{net::SocketAddr, process::ExitCode, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use todo_chat::{
+    agent::Agent,
+    http::{App, route},
+    mcp::McpGateway,
+    metrics::Metrics,
+    model::Model,
+    offline::OfflineModel,
+    openai::{DEFAULT_MODEL, OpenAiModel},
+    store::{self, ChatStore},
+};
+use todo_common::{
+    database::{self, Db},
+    identity::JwtKeys,
+    telemetry,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "todo-chat",
+    version,
+    about = "The todo chat endpoint: an agent over todo-mcp"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve POST /api/{user_id}/chat, the task and conversation routes, and health endpoints.
+    Serve(ServeArgs),
+    /// Apply the conversation migrations and exit.
+    Migrate(DbArgs),
+}
+
+#[derive(Args)]
+struct DbArgs {
+    /// postgres://... or sqlite://...; unset means a SQLite file in your data directory.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    #[arg(long, env = "TODO_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    max_connections: u32,
+    /// Do not apply pending migrations at start (when a deployment runs `migrate` as a job).
+    #[arg(long, env = "TODO_NO_MIGRATE")]
+    no_migrate: bool,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    #[arg(
+        long = "auth-secret",
+        env = "BETTER_AUTH_SECRET",
+        hide_env_values = true
+    )]
+    secret: Option<String>,
+    #[arg(long, env = "TODO_CHAT_LISTEN", default_value = "127.0.0.1:8000")]
+    listen: SocketAddr,
+    /// todo-mcp's Streamable HTTP endpoint.
+    #[arg(
+        long,
+        env = "MCP_SERVER_URL",
+        default_value = "http://127.0.0.1:8001/mcp"
+    )]
+    mcp_server_url: String,
+    /// With a key (or a base URL), the agent uses an OpenAI(-compatible) model.
+    #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
+    openai_api_key: Option<String>,
+    /// Any OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama.
+    #[arg(long, env = "OPENAI_BASE_URL")]
+    openai_base_url: Option<String>,
+    /// The model name; `local` forces the built-in offline model.
+    #[arg(long, env = "OPENAI_MODEL")]
+    openai_model: Option<String>,
+    /// How long one model answer may take.
+    #[arg(long, env = "TODO_MODEL_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
+    model_timeout: Duration,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    telemetry::init();
+    match run(Cli::parse().command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "todo-chat stopped");
+            eprintln!("todo-chat: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Migrate(args) => {
+            let db = connect(&args)?;
+            db.migrate(&store::migrations()).await?;
+            tracing::info!(backend = db.backend(), "migrations applied");
+            Ok(())
+        }
+        Command::Serve(args) => {
+            let keys = JwtKeys::from_secret(args.secret.as_deref())?;
+            let db = connect(&args.db)?;
+            if !args.db.no_migrate {
+                db.migrate(&store::migrations()).await?;
+            }
+            let model = choose_model(&args)?;
+            let gateway = McpGateway::new(args.mcp_server_url.clone())?;
+            let listener = tokio::net::TcpListener::bind(args.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", args.listen))?;
+            let addr = listener.local_addr()?;
+            tracing::info!(%addr, backend = db.backend(), model = model.name(), mcp = %args.mcp_server_url, "listening");
+            let app = Arc::new(App {
+                keys,
+                store: ChatStore::new(db.clone()),
+                gateway,
+                agent: Agent::new(model, args.model_timeout),
+                metrics: Metrics::default(),
+            });
+            todo_common::http::serve(
+                listener,
+                move |request, _peer| route(app.clone(), request),
+                todo_common::http::shutdown_signal(),
+            )
+            .await;
+            db.close().await;
+            Ok(())
+        }
+    }
+}
+
+fn choose_model(args: &ServeArgs) -> anyhow::Result<Arc<dyn Model>> {
+    let name = args.openai_model.as_deref().filter(|m| !m.is_empty());
+    let key = args.openai_api_key.as_deref().filter(|k| !k.is_empty());
+    let base = args.openai_base_url.as_deref().filter(|b| !b.is_empty());
+    if name == Some("local") || (key.is_none() && base.is_none()) {
+        return Ok(Arc::new(OfflineModel::new()));
+    }
+    let model = OpenAiModel::new(
+        key.unwrap_or_default(),
+        base,
+        name.unwrap_or(DEFAULT_MODEL),
+        args.model_timeout,
+    )?;
+    Ok(Arc::new(model))
+}
+
+fn connect(args: &DbArgs) -> anyhow::Result<Db> {
+    let url = database::resolve_url(args.database_url.as_deref())?;
+    Ok(Db::connect(&url, args.max_connections)?)
+}

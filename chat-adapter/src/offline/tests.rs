@@ -1,0 +1,280 @@
+//! The offline model through the whole multi-step protocol, against an in-memory stand-in for
+//! the five tools, judged by the rules of `shared/eval/nl-dev-cases.json`: on that file and on
+//! `extra-cases.json` (other phrasings of the same kinds of request).
+
+use serde_json::{Value, json};
+
+use super::*;
+
+/// An in-memory list with the MCP tools' result shapes.
+#[derive(Default)]
+struct FakeTools {
+    tasks: Vec<Value>,
+    next: i64,
+}
+
+impl FakeTools {
+    fn run(&mut self, name: &str, args: &Value) -> Value {
+        let id = args["task_id"].as_i64().unwrap_or(-1);
+        let position = self.tasks.iter().position(|t| t["id"] == id);
+        let change = |status: &str, task: &Value| json!({ "task_id": task["id"], "status": status, "title": task["title"], "task": task });
+        match (name, position) {
+            ("add_task", _) => {
+                self.next += 1;
+                let task = json!({ "id": self.next, "title": args["title"], "description": args.get("description").cloned().unwrap_or(Value::Null), "completed": false });
+                self.tasks.push(task.clone());
+                change("created", &task)
+            }
+            ("list_tasks", _) => {
+                let status = args["status"].as_str().unwrap_or("all");
+                json!(
+                    self.tasks
+                        .iter()
+                        .filter(|t| match status {
+                            "pending" => t["completed"] == false,
+                            "completed" => t["completed"] == true,
+                            _ => true,
+                        })
+                        .collect::<Vec<_>>()
+                )
+            }
+            (_, None) => json!({ "error": format!("Task {id} not found"), "code": "not_found" }),
+            ("complete_task", Some(i)) => {
+                self.tasks[i]["completed"] = json!(true);
+                change("completed", &self.tasks[i].clone())
+            }
+            ("delete_task", Some(i)) => {
+                let task = self.tasks.remove(i);
+                change("deleted", &task)
+            }
+            (_, Some(i)) => {
+                if let Some(t) = args.get("title") {
+                    self.tasks[i]["title"] = t.clone();
+                }
+                if let Some(d) = args.get("description") {
+                    self.tasks[i]["description"] = d.clone();
+                }
+                change("updated", &self.tasks[i].clone())
+            }
+        }
+    }
+}
+
+/// One user turn through the agent protocol; returns the reply and the tools called.
+fn turn(
+    messages: &mut Vec<ChatMessage>,
+    tools: &mut FakeTools,
+    say: &str,
+) -> (String, Vec<String>) {
+    messages.push(ChatMessage::User {
+        content: say.to_owned(),
+    });
+    let mut called = Vec::new();
+    for _ in 0..8 {
+        match step(messages) {
+            ModelTurn::Reply(text) => {
+                messages.push(ChatMessage::Assistant {
+                    content: Some(text.clone()),
+                    tool_calls: vec![],
+                });
+                return (text, called);
+            }
+            ModelTurn::ToolCalls(calls) => {
+                messages.push(ChatMessage::Assistant {
+                    content: None,
+                    tool_calls: calls.clone(),
+                });
+                for call in calls {
+                    let result = tools.run(&call.name, &call.arguments);
+                    messages.push(ChatMessage::Tool {
+                        tool_call_id: call.id,
+                        content: result.to_string(),
+                    });
+                    called.push(call.name);
+                }
+            }
+        }
+    }
+    panic!("no reply to {say:?}");
+}
+
+fn norm(title: &str) -> String {
+    let t = title
+        .trim()
+        .trim_matches(['"', '\''])
+        .trim_end_matches(['.', '!', '?', ','])
+        .trim();
+    t.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+fn accepts(expected: &Value, actual: &str) -> bool {
+    match expected {
+        Value::Array(options) => options
+            .iter()
+            .any(|o| o.as_str().is_some_and(|o| norm(o) == norm(actual))),
+        other => other.as_str().is_some_and(|o| norm(o) == norm(actual)),
+    }
+}
+
+/// Plays one case; `Err` says why it failed.
+fn play(case: &Value) -> Result<(), String> {
+    let mut tools = FakeTools::default();
+    for setup in case["setup"].as_array().into_iter().flatten() {
+        let added = tools.run("add_task", &json!({ "title": setup["title"] }));
+        if setup["completed"] == true {
+            tools.run("complete_task", &json!({ "task_id": added["task_id"] }));
+        }
+    }
+    let ids: Vec<(String, i64)> = tools
+        .tasks
+        .iter()
+        .map(|t| {
+            (
+                t["title"].as_str().unwrap_or_default().to_owned(),
+                t["id"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut messages = vec![ChatMessage::System {
+        content: "offline".into(),
+    }];
+    for spec in case["turns"].as_array().into_iter().flatten() {
+        let mut say = spec["say"].as_str().unwrap_or_default().to_owned();
+        for (title, id) in &ids {
+            say = say.replace(&format!("{{id:{title}}}"), &id.to_string());
+        }
+        let (reply, called) = turn(&mut messages, &mut tools, &say);
+        let lower = reply.to_lowercase();
+        for tool in spec["tools"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if !called.iter().any(|c| c == tool) {
+                return Err(format!(
+                    "{say:?}: expected {tool}, called {called:?}; replied {reply:?}"
+                ));
+            }
+        }
+        if spec["no_tools"] == true && called.iter().any(|c| c != "list_tasks") {
+            return Err(format!("{say:?}: changed data with {called:?}"));
+        }
+        for m in spec["mentions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if !lower.contains(&m.to_lowercase()) {
+                return Err(format!("{say:?}: reply lacks {m:?}: {reply:?}"));
+            }
+        }
+        if let Some(any) = spec["mentions_any"].as_array()
+            && !any
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|m| lower.contains(&m.to_lowercase()))
+        {
+            return Err(format!("{say:?}: reply lacks any of {any:?}: {reply:?}"));
+        }
+        for m in spec["absent"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if lower.contains(&m.to_lowercase()) {
+                return Err(format!("{say:?}: reply mentions {m:?}: {reply:?}"));
+            }
+        }
+    }
+    let expected = case["final"].as_array().cloned().unwrap_or_default();
+    if expected.len() != tools.tasks.len() {
+        return Err(format!(
+            "final tasks {:?}, expected {expected:?}",
+            tools.tasks
+        ));
+    }
+    for want in &expected {
+        let found = tools.tasks.iter().any(|t| {
+            accepts(&want["title"], t["title"].as_str().unwrap_or_default())
+                && t["completed"] == want.get("completed").cloned().unwrap_or(json!(false))
+                && want
+                    .get("description")
+                    .is_none_or(|d| accepts(d, t["description"].as_str().unwrap_or_default()))
+        });
+        if !found {
+            return Err(format!("missing {want} in {:?}", tools.tasks));
+        }
+    }
+    Ok(())
+}
+
+fn run_file(path: &str) -> (usize, Vec<String>) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let cases: Value = serde_json::from_str(&text).expect("cases JSON");
+    let cases = cases["cases"].as_array().cloned().unwrap_or_default();
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|c| play(c).err().map(|e| format!("{}: {e}", c["id"])))
+        .collect();
+    (cases.len(), failures)
+}
+
+#[test]
+fn the_development_cases_all_pass() {
+    let (total, failures) = run_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/eval/nl-dev-cases.json"
+    ));
+    assert!(total >= 40);
+    assert!(
+        failures.is_empty(),
+        "{} of {total} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn other_phrasings_pass_too() {
+    let (total, failures) = run_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/eval/extra-cases.json"
+    ));
+    assert!(total >= 60);
+    assert!(
+        failures.is_empty(),
+        "{} of {total} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn odd_input_gets_a_reply_and_no_change() {
+    for odd in [
+        "",
+        " ",
+        "🙂🙂",
+        "¿qué?",
+        "delete",
+        "mark as done",
+        "rename to",
+        &"add ".repeat(2000),
+        "task 99999999999999999999",
+    ] {
+        let mut tools = FakeTools::default();
+        let mut messages = vec![];
+        let (reply, called) = turn(&mut messages, &mut tools, odd);
+        assert!(!reply.is_empty(), "{odd:?}");
+        assert!(
+            called.iter().all(|c| c == "list_tasks" || c == "add_task"),
+            "{odd:?}: {called:?}"
+        );
+    }
+}
