@@ -1,5 +1,5 @@
 # Everyday commands. Each is a script under scripts/ (or bench/) so CI and people run the same.
-.PHONY: dev test lint bench build migrate
+.PHONY: dev test lint bench eval build migrate
 
 ## Run the product on its embedded defaults (SQLite, offline, no Docker).
 dev:
@@ -16,6 +16,11 @@ lint:
 ## Throughput and latency figures (reported, never asserted).
 bench:
 	bench/run.sh
+
+## Natural-language cases against the running stack (offline model unless OPENAI_* is set).
+## `make eval CASES="a.json b.json"` plays other files.
+eval:
+	scripts/eval.sh $(CASES)
 
 build:
 	cargo build --release --locked --workspace

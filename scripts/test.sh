@@ -24,3 +24,6 @@ fi
 
 echo "==> cargo test (SQLite and PostgreSQL)"
 cargo test --workspace --locked
+
+echo "==> natural-language cases against the running stack (offline model, target >= 95%)"
+scripts/eval.sh

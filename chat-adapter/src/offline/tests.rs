@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use super::*;
+use crate::eval;
 
 /// An in-memory list with the MCP tools' result shapes.
 #[derive(Default)]
@@ -98,27 +99,6 @@ fn turn(
     panic!("no reply to {say:?}");
 }
 
-fn norm(title: &str) -> String {
-    let t = title
-        .trim()
-        .trim_matches(['"', '\''])
-        .trim_end_matches(['.', '!', '?', ','])
-        .trim();
-    t.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-fn accepts(expected: &Value, actual: &str) -> bool {
-    match expected {
-        Value::Array(options) => options
-            .iter()
-            .any(|o| o.as_str().is_some_and(|o| norm(o) == norm(actual))),
-        other => other.as_str().is_some_and(|o| norm(o) == norm(actual)),
-    }
-}
-
 /// Plays one case; `Err` says why it failed.
 fn play(case: &Value) -> Result<(), String> {
     let mut tools = FakeTools::default();
@@ -142,82 +122,15 @@ fn play(case: &Value) -> Result<(), String> {
         content: "offline".into(),
     }];
     for spec in case["turns"].as_array().into_iter().flatten() {
-        let mut say = spec["say"].as_str().unwrap_or_default().to_owned();
-        for (title, id) in &ids {
-            say = say.replace(&format!("{{id:{title}}}"), &id.to_string());
-        }
+        let say = eval::substitute(spec["say"].as_str().unwrap_or_default(), &ids);
         let (reply, called) = turn(&mut messages, &mut tools, &say);
-        let lower = reply.to_lowercase();
-        for tool in spec["tools"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            if !called.iter().any(|c| c == tool) {
-                return Err(format!(
-                    "{say:?}: expected {tool}, called {called:?}; replied {reply:?}"
-                ));
-            }
-        }
-        if spec["no_tools"] == true && called.iter().any(|c| c != "list_tasks") {
-            return Err(format!("{say:?}: changed data with {called:?}"));
-        }
-        for m in spec["mentions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            if !lower.contains(&m.to_lowercase()) {
-                return Err(format!("{say:?}: reply lacks {m:?}: {reply:?}"));
-            }
-        }
-        if let Some(any) = spec["mentions_any"].as_array()
-            && !any
-                .iter()
-                .filter_map(Value::as_str)
-                .any(|m| lower.contains(&m.to_lowercase()))
-        {
-            return Err(format!("{say:?}: reply lacks any of {any:?}: {reply:?}"));
-        }
-        for m in spec["absent"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            if lower.contains(&m.to_lowercase()) {
-                return Err(format!("{say:?}: reply mentions {m:?}: {reply:?}"));
-            }
-        }
+        eval::judge_turn(spec, &say, &reply, &called)?;
     }
-    let expected = case["final"].as_array().cloned().unwrap_or_default();
-    if expected.len() != tools.tasks.len() {
-        return Err(format!(
-            "final tasks {:?}, expected {expected:?}",
-            tools.tasks
-        ));
-    }
-    for want in &expected {
-        let found = tools.tasks.iter().any(|t| {
-            accepts(&want["title"], t["title"].as_str().unwrap_or_default())
-                && t["completed"] == want.get("completed").cloned().unwrap_or(json!(false))
-                && want
-                    .get("description")
-                    .is_none_or(|d| accepts(d, t["description"].as_str().unwrap_or_default()))
-        });
-        if !found {
-            return Err(format!("missing {want} in {:?}", tools.tasks));
-        }
-    }
-    Ok(())
+    eval::judge_final(case, &tools.tasks)
 }
 
 fn run_file(path: &str) -> (usize, Vec<String>) {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let cases: Value = serde_json::from_str(&text).expect("cases JSON");
-    let cases = cases["cases"].as_array().cloned().unwrap_or_default();
+    let cases = eval::load(path).unwrap_or_else(|e| panic!("{e}"));
     let failures: Vec<String> = cases
         .iter()
         .filter_map(|c| play(c).err().map(|e| format!("{}: {e}", c["id"])))

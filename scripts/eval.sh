@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Plays natural-language cases against the real stack: todo-mcp and todo-chat (the offline
+# model unless OPENAI_* is set) on a fresh SQLite database, loopback only.
+#   scripts/eval.sh [CASES.json ...]   (default: the shared dev set and our own extra cases)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cases=("$@")
+if [ ${#cases[@]} -eq 0 ]; then
+  cases=(chat-adapter/eval/extra-cases.json)
+  [ -f ../shared/eval/nl-dev-cases.json ] && cases=(../shared/eval/nl-dev-cases.json "${cases[@]}")
+fi
+
+cargo build --release --locked -p todo-mcp -p todo-chat
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+BETTER_AUTH_SECRET=$(head -c 32 /dev/urandom | base64)
+export BETTER_AUTH_SECRET DATABASE_URL="sqlite://$work/eval.db"
+export OPENAI_MODEL=${OPENAI_MODEL:-local}
+
+listen_addr() { # the address a service logged in its "listening" line
+  for _ in $(seq 1 200); do
+    addr=$(grep -o '"addr":"[^"]*"' "$1" 2>/dev/null | head -n1 | cut -d'"' -f4)
+    [ -n "$addr" ] && { echo "$addr"; return 0; }
+    sleep 0.05
+  done
+  echo "service did not start; log: $1" >&2; cat "$1" >&2; exit 1
+}
+
+target/release/todo-mcp serve --listen 127.0.0.1:0 2>"$work/mcp.log" &
+pids+=($!)
+mcp=$(listen_addr "$work/mcp.log")
+MCP_SERVER_URL="http://$mcp/mcp" target/release/todo-chat serve --listen 127.0.0.1:0 2>"$work/chat.log" &
+pids+=($!)
+chat=$(listen_addr "$work/chat.log")
+
+args=()
+for c in "${cases[@]}"; do args+=(--cases "$c"); done
+target/release/todo-chat-eval --url "http://$chat" "${args[@]}" ${EVAL_MIN_PASS:+--min-pass "$EVAL_MIN_PASS"}
