@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 
 cases=("$@")
 if [ ${#cases[@]} -eq 0 ]; then
-  cases=(chat-adapter/eval/extra-cases.json)
-  [ -f ../shared/eval/nl-dev-cases.json ] && cases=(../shared/eval/nl-dev-cases.json "${cases[@]}")
+  # The shared dev set when this checkout sits beside shared/, else the copy kept here.
+  dev=chat-adapter/eval/nl-dev-cases.json
+  [ -f ../shared/eval/nl-dev-cases.json ] && dev=../shared/eval/nl-dev-cases.json
+  cases=("$dev" chat-adapter/eval/extra-cases.json)
 fi
 
 cargo build --release --locked -p todo-mcp -p todo-chat

@@ -8,7 +8,7 @@ use serde_json::Value;
 use todo_common::identity::UserId;
 
 use crate::{
-    mcp::{McpError, McpSession},
+    mcp::{McpError, McpSession, ToolOutcome},
     model::{ChatMessage, Model, ModelError, ModelTurn, ToolCall, ToolSpec},
 };
 
@@ -103,13 +103,19 @@ impl Agent {
                 tool_calls: calls.clone(),
             });
             for call in calls {
-                let outcome = match session.call(&call.name, call.arguments.clone()).await {
-                    Ok(outcome) => outcome,
-                    Err(e) => {
-                        return Err(AgentFailure {
-                            error: e.into(),
-                            tool_calls: records,
-                        });
+                // A tool the server does not offer is the model's mistake: it gets an error it
+                // can correct, and the turn goes on.
+                let outcome = if !tools.iter().any(|t| t.name == call.name) {
+                    ToolOutcome::unknown_tool(&call.name, tools)
+                } else {
+                    match session.call(&call.name, call.arguments.clone()).await {
+                        Ok(outcome) => outcome,
+                        Err(e) => {
+                            return Err(AgentFailure {
+                                error: e.into(),
+                                tool_calls: records,
+                            });
+                        }
                     }
                 };
                 messages.push(ChatMessage::Tool {

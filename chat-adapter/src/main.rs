@@ -15,8 +15,7 @@ use todo_chat::{
     store::{self, ChatStore},
 };
 use todo_common::{
-    database::{self, Db},
-    identity::JwtKeys,
+    config::{self, DatabaseArgs, SecretArgs},
     telemetry,
 };
 
@@ -36,31 +35,15 @@ enum Command {
     /// Serve POST /api/{user_id}/chat, the task and conversation routes, and health endpoints.
     Serve(ServeArgs),
     /// Apply the conversation migrations and exit.
-    Migrate(DbArgs),
-}
-
-#[derive(Args)]
-struct DbArgs {
-    /// postgres://... or sqlite://...; unset means a SQLite file in your data directory.
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    database_url: Option<String>,
-    #[arg(long, env = "TODO_DB_MAX_CONNECTIONS", default_value_t = 16)]
-    max_connections: u32,
-    /// Do not apply pending migrations at start (when a deployment runs `migrate` as a job).
-    #[arg(long, env = "TODO_NO_MIGRATE")]
-    no_migrate: bool,
+    Migrate(DatabaseArgs),
 }
 
 #[derive(Args)]
 struct ServeArgs {
     #[command(flatten)]
-    db: DbArgs,
-    #[arg(
-        long = "auth-secret",
-        env = "BETTER_AUTH_SECRET",
-        hide_env_values = true
-    )]
-    secret: Option<String>,
+    db: DatabaseArgs,
+    #[command(flatten)]
+    secret: SecretArgs,
     #[arg(long, env = "TODO_CHAT_LISTEN", default_value = "127.0.0.1:8000")]
     listen: SocketAddr,
     /// todo-mcp's Streamable HTTP endpoint.
@@ -87,30 +70,20 @@ struct ServeArgs {
 #[tokio::main]
 async fn main() -> ExitCode {
     telemetry::init();
-    match run(Cli::parse().command).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            tracing::error!(error = format!("{e:#}"), "todo-chat stopped");
-            eprintln!("todo-chat: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    config::exit("todo-chat", run(Cli::parse().command).await)
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Migrate(args) => {
-            let db = connect(&args)?;
+            let db = args.connect()?;
             db.migrate(&store::migrations()).await?;
             tracing::info!(backend = db.backend(), "migrations applied");
             Ok(())
         }
         Command::Serve(args) => {
-            let keys = JwtKeys::from_secret(args.secret.as_deref())?;
-            let db = connect(&args.db)?;
-            if !args.db.no_migrate {
-                db.migrate(&store::migrations()).await?;
-            }
+            let keys = args.secret.keys()?;
+            let db = args.db.open(&store::migrations()).await?;
             let model = choose_model(&args)?;
             let gateway = McpGateway::new(args.mcp_server_url.clone())?;
             let listener = tokio::net::TcpListener::bind(args.listen)
@@ -151,9 +124,4 @@ fn choose_model(args: &ServeArgs) -> anyhow::Result<Arc<dyn Model>> {
         args.model_timeout,
     )?;
     Ok(Arc::new(model))
-}
-
-fn connect(args: &DbArgs) -> anyhow::Result<Db> {
-    let url = database::resolve_url(args.database_url.as_deref())?;
-    Ok(Db::connect(&url, args.max_connections)?)
 }

@@ -50,6 +50,18 @@ impl ToolOutcome {
             .flatten()
     }
 
+    pub fn unknown_tool(name: &str, tools: &[ToolSpec]) -> Self {
+        let known: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
+        let message = format!(
+            "There is no tool named {name:?}; use one of: {}",
+            known.join(", ")
+        );
+        Self {
+            is_error: true,
+            result: json!({ "error": message, "code": "invalid_argument" }),
+        }
+    }
+
     fn from_result(result: CallToolResult) -> Self {
         let text = result
             .content

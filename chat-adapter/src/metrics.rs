@@ -19,7 +19,7 @@ struct OutcomeLabel {
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ToolLabel {
-    tool: String,
+    tool: &'static str,
 }
 
 pub struct Metrics {
@@ -56,14 +56,6 @@ impl Default for Metrics {
     }
 }
 
-const TOOLS: [&str; 5] = [
-    "add_task",
-    "list_tasks",
-    "complete_task",
-    "delete_task",
-    "update_task",
-];
-
 impl Metrics {
     pub fn record_turn(
         &self,
@@ -74,12 +66,11 @@ impl Metrics {
         self.turns.get_or_create(&OutcomeLabel { outcome }).inc();
         self.latency.observe(elapsed.as_secs_f64());
         for tool in tools {
-            let tool = if TOOLS.contains(&tool.as_str()) {
-                tool
-            } else {
-                "unknown".to_owned()
-            };
-            self.tool_calls.get_or_create(&ToolLabel { tool }).inc();
+            self.tool_calls
+                .get_or_create(&ToolLabel {
+                    tool: todo_common::tool_label(&tool),
+                })
+                .inc();
         }
     }
 

@@ -98,6 +98,7 @@ async fn a_fresh_adapter_process_continues_the_conversation() {
 #[tokio::test]
 async fn an_openai_compatible_model_drives_the_tools() {
     let fake = FakeOpenAi::start(vec![
+        Reply::ToolCalls(vec![("create_todo", json!({ "title": "buy milk" }))]),
         Reply::ToolCalls(vec![(
             "add_task",
             json!({ "user_id": "someone-else", "title": "buy milk" }),
@@ -118,16 +119,23 @@ async fn an_openai_compatible_model_drives_the_tools() {
     let api = stack.api(&unique_user("openai"));
     let turn = api.chat("please add buy milk", None).await;
     assert_eq!(turn["response"], "Added 'buy milk' to your list.");
-    assert_eq!(tool_names(&turn), ["add_task"]);
+    assert_eq!(tool_names(&turn), ["create_todo", "add_task"]);
+    let invented = turn["tool_calls"][0]["result"]["error"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        invented.contains("no tool named"),
+        "an invented tool is a correctable error: {turn}"
+    );
     assert_eq!(
-        turn["tool_calls"][0]["arguments"]["user_id"], api.user,
+        turn["tool_calls"][1]["arguments"]["user_id"], api.user,
         "the model never chooses whose data"
     );
-    assert_eq!(turn["tool_calls"][0]["result"]["title"], "buy milk");
+    assert_eq!(turn["tool_calls"][1]["result"]["title"], "buy milk");
     assert_eq!(api.tasks().await[0]["title"], "buy milk");
 
     let requests = fake.requests.lock().unwrap().clone();
-    assert_eq!(requests.len(), 2, "one request per model step");
+    assert_eq!(requests.len(), 3, "one request per model step");
     let (auth, first) = &requests[0];
     assert_eq!(auth, "Bearer test-key");
     assert_eq!(first["model"], "test-model");
@@ -143,12 +151,12 @@ async fn an_openai_compatible_model_drives_the_tools() {
         "the MCP tools become the model's functions: {tools:?}"
     );
     assert_eq!(first["messages"][0]["role"], "system");
-    let second = &requests[1].1["messages"];
+    let second = &requests[2].1["messages"];
     let tool_message = second
         .as_array()
         .unwrap()
         .iter()
-        .find(|m| m["role"] == "tool")
+        .rfind(|m| m["role"] == "tool")
         .expect("tool result sent back");
     let result: Value = serde_json::from_str(tool_message["content"].as_str().unwrap()).unwrap();
     assert_eq!(result["status"], "created");

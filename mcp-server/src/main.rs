@@ -12,8 +12,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use rmcp::ServiceExt;
 use todo_common::{
-    database::{self, Db},
-    identity::{JwtKeys, UserId},
+    config::{self, DatabaseArgs, SecretArgs},
+    identity::UserId,
     telemetry,
 };
 
@@ -41,39 +41,15 @@ enum Command {
     /// Serve MCP over stdin/stdout for IDEs and desktop clients, as one user.
     Stdio(StdioArgs),
     /// Apply the database migrations and exit.
-    Migrate(DbArgs),
+    Migrate(DatabaseArgs),
     /// Print a development JWT for a user, signed with BETTER_AUTH_SECRET.
     Token(TokenArgs),
 }
 
 #[derive(Args)]
-struct DbArgs {
-    /// postgres://... or sqlite://...; unset means a SQLite file in your data directory.
-    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
-    database_url: Option<String>,
-    /// Connections in the database pool.
-    #[arg(long, env = "TODO_DB_MAX_CONNECTIONS", default_value_t = 16)]
-    max_connections: u32,
-    /// Do not apply pending migrations at start (when a deployment runs `migrate` as a job).
-    #[arg(long, env = "TODO_NO_MIGRATE")]
-    no_migrate: bool,
-}
-
-#[derive(Args)]
-struct SecretArgs {
-    /// The shared secret tokens are signed with.
-    #[arg(
-        long = "auth-secret",
-        env = "BETTER_AUTH_SECRET",
-        hide_env_values = true
-    )]
-    secret: Option<String>,
-}
-
-#[derive(Args)]
 struct ServeArgs {
     #[command(flatten)]
-    db: DbArgs,
+    db: DatabaseArgs,
     #[command(flatten)]
     secret: SecretArgs,
     /// Address to listen on.
@@ -93,7 +69,7 @@ struct ServeArgs {
 #[derive(Args)]
 struct StdioArgs {
     #[command(flatten)]
-    db: DbArgs,
+    db: DatabaseArgs,
     #[command(flatten)]
     secret: SecretArgs,
     /// Act as the subject of this JWT (verified now with BETTER_AUTH_SECRET).
@@ -124,20 +100,13 @@ struct TokenArgs {
 #[tokio::main]
 async fn main() -> ExitCode {
     telemetry::init();
-    match run(Cli::parse().command).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            tracing::error!(error = format!("{e:#}"), "todo-mcp stopped");
-            eprintln!("todo-mcp: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    config::exit("todo-mcp", run(Cli::parse().command).await)
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => {
-            let keys = JwtKeys::from_secret(args.secret.secret.as_deref())?;
+            let keys = args.secret.keys()?;
             let store = open_store(&args.db).await?;
             let listener = tokio::net::TcpListener::bind(args.listen)
                 .await
@@ -160,7 +129,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Stdio(args) => {
             let user = match (&args.token, &args.user_id) {
-                (Some(token), _) => JwtKeys::from_secret(args.secret.secret.as_deref())?
+                (Some(token), _) => args
+                    .secret
+                    .keys()?
                     .verify(token)
                     .context("the --token / TODO_TOKEN is not valid")?,
                 (None, Some(id)) => {
@@ -183,13 +154,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate(args) => {
-            let db = connect(&args)?;
+            let db = args.connect()?;
             db.migrate(&store::migrations()).await?;
             tracing::info!(backend = db.backend(), "migrations applied");
             Ok(())
         }
         Command::Token(args) => {
-            let keys = JwtKeys::from_secret(args.secret.secret.as_deref())?;
+            let keys = args.secret.keys()?;
             let user = UserId::new(args.user_id).context("--user-id must not be blank")?;
             println!("{}", keys.mint(&user, args.ttl));
             Ok(())
@@ -197,15 +168,6 @@ async fn run(command: Command) -> anyhow::Result<()> {
     }
 }
 
-fn connect(args: &DbArgs) -> anyhow::Result<Db> {
-    let url = database::resolve_url(args.database_url.as_deref())?;
-    Ok(Db::connect(&url, args.max_connections)?)
-}
-
-async fn open_store(args: &DbArgs) -> anyhow::Result<TaskStore> {
-    let db = connect(args)?;
-    if !args.no_migrate {
-        db.migrate(&store::migrations()).await?;
-    }
-    Ok(TaskStore::new(db))
+async fn open_store(args: &DatabaseArgs) -> anyhow::Result<TaskStore> {
+    Ok(TaskStore::new(args.open(&store::migrations()).await?))
 }

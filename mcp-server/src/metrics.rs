@@ -12,15 +12,6 @@ use prometheus_client::{
     registry::Registry,
 };
 
-/// Only the contract's tools get their own label value, so junk names cannot grow the series.
-const TOOLS: [&str; 5] = [
-    "add_task",
-    "list_tasks",
-    "complete_task",
-    "delete_task",
-    "update_task",
-];
-
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct CallLabels {
     tool: &'static str,
@@ -67,7 +58,7 @@ impl Default for Metrics {
 
 impl Metrics {
     pub fn record_tool_call(&self, name: &str, outcome: &'static str, elapsed: Duration) {
-        let tool = TOOLS.into_iter().find(|t| *t == name).unwrap_or("unknown");
+        let tool = todo_common::tool_label(name);
         self.calls
             .get_or_create(&CallLabels { tool, outcome })
             .inc();

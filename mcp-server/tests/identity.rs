@@ -9,13 +9,7 @@ use support::{
     BACKENDS, Database, Server, call, error_text, now, sign, stdio_client, token_for, unique_user,
 };
 
-const TOOLS: [&str; 5] = [
-    "add_task",
-    "list_tasks",
-    "complete_task",
-    "delete_task",
-    "update_task",
-];
+use todo_common::TOOL_NAMES as TOOLS;
 
 fn args_for(tool: &str, user: &str, task_id: i64) -> Value {
     match tool {

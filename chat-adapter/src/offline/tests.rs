@@ -138,13 +138,9 @@ fn run_file(path: &str) -> (usize, Vec<String>) {
     (cases.len(), failures)
 }
 
-#[test]
-fn the_development_cases_all_pass() {
-    let (total, failures) = run_file(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/eval/nl-dev-cases.json"
-    ));
-    assert!(total >= 40);
+fn assert_all_pass(file: &str, at_least: usize) {
+    let (total, failures) = run_file(&format!("{}/eval/{file}", env!("CARGO_MANIFEST_DIR")));
+    assert!(total >= at_least, "{file}: {total} cases");
     assert!(
         failures.is_empty(),
         "{} of {total} failed:\n{}",
@@ -154,18 +150,13 @@ fn the_development_cases_all_pass() {
 }
 
 #[test]
+fn the_development_cases_all_pass() {
+    assert_all_pass("nl-dev-cases.json", 40);
+}
+
+#[test]
 fn other_phrasings_pass_too() {
-    let (total, failures) = run_file(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/eval/extra-cases.json"
-    ));
-    assert!(total >= 60);
-    assert!(
-        failures.is_empty(),
-        "{} of {total} failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_all_pass("extra-cases.json", 60);
 }
 
 #[test]

@@ -1,0 +1,71 @@
+//! Configuration both services read the same way: the database, the shared secret, and how
+//! a service reports a fatal error on its way out.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::{
+    database::{self, Db, DbError, Migrations},
+    identity::{JwtKeys, SecretError},
+};
+
+#[derive(Args, Debug)]
+pub struct DatabaseArgs {
+    /// postgres://... or sqlite://...; unset means a SQLite file in your data directory.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Connections in the database pool.
+    #[arg(long, env = "TODO_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub max_connections: u32,
+    /// Do not apply pending migrations at start (when a deployment runs `migrate` as a job).
+    #[arg(long, env = "TODO_NO_MIGRATE")]
+    pub no_migrate: bool,
+}
+
+impl DatabaseArgs {
+    pub fn connect(&self) -> Result<Db, DbError> {
+        Db::connect(
+            &database::resolve_url(self.database_url.as_deref())?,
+            self.max_connections,
+        )
+    }
+
+    /// Connects and, unless `--no-migrate`, applies pending migrations.
+    pub async fn open(&self, migrations: &Migrations) -> Result<Db, DbError> {
+        let db = self.connect()?;
+        if !self.no_migrate {
+            db.migrate(migrations).await?;
+        }
+        Ok(db)
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct SecretArgs {
+    /// The shared secret tokens are signed with.
+    #[arg(
+        long = "auth-secret",
+        env = "BETTER_AUTH_SECRET",
+        hide_env_values = true
+    )]
+    pub secret: Option<String>,
+}
+
+impl SecretArgs {
+    pub fn keys(&self) -> Result<JwtKeys, SecretError> {
+        JwtKeys::from_secret(self.secret.as_deref())
+    }
+}
+
+/// The process exit: success, or the error chain in the log and on stderr.
+pub fn exit(service: &str, result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "{service} stopped");
+            eprintln!("{service}: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
