@@ -13,8 +13,10 @@ BETTER_AUTH_SECRET=$(cat .dev/secret)
 export BETTER_AUTH_SECRET
 
 cargo build --release --locked -p todo-mcp -p todo-chat
+(cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
 mcp_listen=${TODO_MCP_LISTEN:-127.0.0.1:8001}
 chat_listen=${TODO_CHAT_LISTEN:-127.0.0.1:8000}
+web_port=${TODO_WEB_PORT:-3000}
 user=${TODO_DEV_USER:-dev-user}
 
 pids=()
@@ -37,14 +39,23 @@ MCP_SERVER_URL="http://$mcp_listen/mcp" target/release/todo-chat serve --listen 
 pids+=($!)
 wait_ready "$chat_listen" todo-chat
 
+export BETTER_AUTH_URL="http://127.0.0.1:$web_port" TODO_CHAT_URL="http://$chat_listen" AUTH_DATABASE_PATH="$PWD/.dev/auth.db"
+(cd frontend && npm run --silent migrate)
+(cd frontend && exec npx next dev -H 127.0.0.1 -p "$web_port" >../.dev/web.log 2>&1) &
+pids+=($!)
+for _ in $(seq 1 600); do curl -fsS -o /dev/null "$BETTER_AUTH_URL/sign-in" 2>/dev/null && break; sleep 0.2; done
+
 (umask 077; target/release/todo-mcp token --user-id "$user" --ttl 12h >.dev/token)
 model=$( [ -n "${OPENAI_API_KEY:-}" ] && echo "OpenAI (${OPENAI_MODEL:-gpt-4.1-mini})" || echo "the built-in offline model")
 cat <<MSG
 
 Todo Chatbot is running on its embedded defaults (SQLite in your data directory, $model).
+
+  Open http://127.0.0.1:$web_port and sign up.
+
   chat:  http://$chat_listen/api/$user/chat
   MCP:   http://$mcp_listen/mcp   (IDE set-ups: examples/)
-A 12-hour token for user "$user" is in .dev/token. Try:
+For the API directly, a 12-hour token for user "$user" is in .dev/token. Try:
 
   curl -s http://$chat_listen/api/$user/chat -H "Authorization: Bearer \$(cat .dev/token)" \\
     -H 'Content-Type: application/json' -d '{"message": "Add a task to buy groceries"}'

@@ -27,3 +27,9 @@ cargo test --workspace --locked
 
 echo "==> natural-language cases against the running stack (offline model, target >= 95%)"
 scripts/eval.sh
+
+echo "==> frontend: lint, type check, unit tests"
+(cd frontend && npm ci --no-audit --no-fund && npm run --silent lint && npm run --silent typecheck && npm test --silent)
+
+echo "==> browser end to end (Chromium) against the running stack"
+scripts/e2e.sh

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The browser end-to-end suite against the real stack: todo-mcp, todo-chat (offline model)
+# and the Next.js app on a fresh SQLite data directory, loopback only. Screenshots land in
+# artifacts/e2e/. Needs Debian's chromium (/usr/bin/chromium) and the frontend's npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || { echo "Chromium is missing: apt-get install chromium" >&2; exit 1; }
+cargo build --release --locked -p todo-mcp -p todo-chat
+(cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build \
+  && rm -rf .next/standalone/.next/static && cp -r .next/static .next/standalone/.next/static)
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_ok() { for _ in $(seq 1 300); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "not ready: $1" >&2; cat "$work"/*.log >&2; exit 1; }
+
+BETTER_AUTH_SECRET=$(head -c 32 /dev/urandom | base64)
+export BETTER_AUTH_SECRET DATABASE_URL="sqlite://$work/todo.db"
+mcp="127.0.0.1:$(free_port)"; chat="127.0.0.1:$(free_port)"; web_port=$(free_port)
+target/release/todo-mcp serve --listen "$mcp" 2>"$work/mcp.log" &
+pids+=($!)
+wait_ok "http://$mcp/readyz"
+MCP_SERVER_URL="http://$mcp/mcp" OPENAI_MODEL=local target/release/todo-chat serve --listen "$chat" 2>"$work/chat.log" &
+pids+=($!)
+wait_ok "http://$chat/readyz"
+
+export BETTER_AUTH_URL="http://127.0.0.1:$web_port" TODO_CHAT_URL="http://$chat" AUTH_DATABASE_PATH="$work/auth.db"
+(cd frontend && env -u DATABASE_URL npm run --silent migrate)
+# The standalone server, as the container runs it.
+env -u DATABASE_URL PORT="$web_port" HOSTNAME=127.0.0.1 node frontend/.next/standalone/server.js >"$work/web.log" 2>&1 &
+pids+=($!)
+wait_ok "$BETTER_AUTH_URL/sign-in"
+
+(cd frontend && E2E_BASE_URL="$BETTER_AUTH_URL" npm run --silent e2e)
