@@ -165,6 +165,29 @@ impl TodoServer {
     }
 }
 
+impl TodoServer {
+    /// complete_task and delete_task: one task by id, answered with the contract's result.
+    async fn by_id(
+        &self,
+        ctx: &RequestContext<RoleServer>,
+        args: Result<TaskRefArgs, ToolError>,
+        status: &str,
+        verb: &str,
+        op: impl AsyncFnOnce(&TaskStore, &UserId, i64) -> Result<Option<Task>, StoreError>,
+    ) -> CallToolResult {
+        let run = async {
+            let args = args?;
+            let user = self.authorize(ctx, &args.user_id)?;
+            let task = op(&self.store, &user, args.task_id)
+                .await?
+                .ok_or(ToolError::NotFound(args.task_id))?;
+            let summary = format!("{verb} {} (task {})", quoted(&task.title), task.id);
+            Ok::<_, ToolError>(change_result(status, &task, summary))
+        };
+        run.await.unwrap_or_else(failure)
+    }
+}
+
 /// `{"task_id", "status", "title"}` as the contract gives it, plus the whole task.
 fn change_result(status: &str, task: &Task, summary: String) -> CallToolResult {
     let value = json!({ "task_id": task.id, "status": status, "title": task.title, "task": task });
@@ -270,18 +293,14 @@ impl TodoServer {
         ctx: RequestContext<RoleServer>,
         Args(args): Args<TaskRefArgs>,
     ) -> CallToolResult {
-        let run = async {
-            let args = args?;
-            let user = self.authorize(&ctx, &args.user_id)?;
-            let task = self
-                .store
-                .complete(&user, args.task_id)
-                .await?
-                .ok_or(ToolError::NotFound(args.task_id))?;
-            let summary = format!("Completed {} (task {})", quoted(&task.title), task.id);
-            Ok::<_, ToolError>(change_result("completed", &task, summary))
-        };
-        run.await.unwrap_or_else(failure)
+        self.by_id(
+            &ctx,
+            args,
+            "completed",
+            "Completed",
+            async |store, user, id| store.complete(user, id).await,
+        )
+        .await
     }
 
     #[tool(
@@ -294,18 +313,10 @@ impl TodoServer {
         ctx: RequestContext<RoleServer>,
         Args(args): Args<TaskRefArgs>,
     ) -> CallToolResult {
-        let run = async {
-            let args = args?;
-            let user = self.authorize(&ctx, &args.user_id)?;
-            let task = self
-                .store
-                .delete(&user, args.task_id)
-                .await?
-                .ok_or(ToolError::NotFound(args.task_id))?;
-            let summary = format!("Deleted {} (task {})", quoted(&task.title), task.id);
-            Ok::<_, ToolError>(change_result("deleted", &task, summary))
-        };
-        run.await.unwrap_or_else(failure)
+        self.by_id(&ctx, args, "deleted", "Deleted", async |store, user, id| {
+            store.delete(user, id).await
+        })
+        .await
     }
 
     #[tool(
