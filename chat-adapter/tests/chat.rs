@@ -289,3 +289,29 @@ async fn chat_requests_are_validated() {
         "nothing stored"
     );
 }
+
+#[tokio::test]
+async fn metrics_count_turns_and_tool_calls() {
+    let stack = Stack::start(Backend::Sqlite).await;
+    let api = stack.api(&unique_user("metrics"));
+    api.chat("add a task to buy bread", None).await;
+    api.chat("hello", None).await;
+    let text = reqwest::get(stack.chat.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains(r#"todo_chat_turns_total{outcome="ok"} 2"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"todo_chat_tool_calls_total{tool="add_task"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("todo_chat_turn_duration_seconds_count 2"),
+        "{text}"
+    );
+}
