@@ -13,7 +13,7 @@ BETTER_AUTH_SECRET=$(cat .dev/secret)
 export BETTER_AUTH_SECRET
 
 cargo build --release --locked -p todo-mcp -p todo-chat
-(cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
+(cd frontend && { [ -d node_modules ] || npm install --no-audit --no-fund; })
 mcp_listen=${TODO_MCP_LISTEN:-127.0.0.1:8001}
 chat_listen=${TODO_CHAT_LISTEN:-127.0.0.1:8000}
 web_port=${TODO_WEB_PORT:-3000}

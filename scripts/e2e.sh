@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || { echo "Chromium is missing: apt-get install chromium" >&2; exit 1; }
 cargo build --release --locked -p todo-mcp -p todo-chat
-(cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build \
+(cd frontend && { [ -d node_modules ] || npm install --no-audit --no-fund; } && npm run build \
   && rm -rf .next/standalone/.next/static && cp -r .next/static .next/standalone/.next/static)
 
 work=$(mktemp -d)

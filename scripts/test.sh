@@ -29,7 +29,9 @@ echo "==> natural-language cases against the running stack (offline model, targe
 scripts/eval.sh
 
 echo "==> frontend: lint, type check, unit tests"
-(cd frontend && npm ci --no-audit --no-fund && npm run --silent lint && npm run --silent typecheck && npm test --silent)
+# `npm install` rather than `npm ci`: npm here writes lock files without other platforms'
+# optional packages, which `npm ci` rejects; install still keeps every version the lock pins.
+(cd frontend && npm install --no-audit --no-fund && npm run --silent lint && npm run --silent typecheck && npm test --silent)
 
 echo "==> browser end to end (Chromium) against the running stack"
 scripts/e2e.sh
