@@ -1,5 +1,5 @@
 # Everyday commands. Each is a script under scripts/ (or bench/) so CI and people run the same.
-.PHONY: dev test lint bench eval build migrate
+.PHONY: dev test lint bench eval build migrate images chart-test container-test minikube-up minikube-down
 
 ## Run the product on its embedded defaults (SQLite, offline, no Docker).
 dev:
@@ -28,3 +28,22 @@ build:
 ## Apply database migrations to DATABASE_URL (or the embedded default).
 migrate:
 	cargo run --release --locked -p todo-mcp -- migrate
+
+## The three images (todo-mcp, todo-chat, todo-web), tagged $(IMAGE_TAG) or `local`.
+images:
+	scripts/images.sh
+
+## The Helm chart offline: lint, render, strict schemas, policy, invalid values refused.
+chart-test:
+	scripts/chart-test.sh
+
+## The images for real: build, run from them, browser E2E, the chart's environment.
+container-test:
+	scripts/container-test.sh
+
+## The product on Minikube (builds the images inside it, installs the chart).
+minikube-up:
+	scripts/minikube-up.sh
+
+minikube-down:
+	scripts/minikube-down.sh

@@ -33,8 +33,11 @@ case "$cmd" in
     # Tests trade durability for speed; benchmarks set PG_DURABLE=1 to measure the real thing.
     fast="-c fsync=off -c synchronous_commit=off"
     [ "${PG_DURABLE:-0}" = 1 ] && fast=""
-    as_owner "$(pg_bin initdb)" -D "$dir/data" -U todo --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1
-    as_owner "$(pg_bin pg_ctl)" -D "$dir/data" -l "$dir/server.log" -w \
+    initdb=$(pg_bin initdb)
+    pg_ctl=$(pg_bin pg_ctl)
+    as_owner "$initdb" -D "$dir/data" -U todo --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
+      { cat "$dir/initdb.log" >&2; exit 1; }
+    as_owner "$pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $fast -c max_connections=300" \
       start >/dev/null
     as_owner "$(pg_bin createdb)" -h 127.0.0.1 -p "$port" -U todo todo

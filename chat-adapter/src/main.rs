@@ -16,6 +16,7 @@ use todo_chat::{
 };
 use todo_common::{
     config::{self, DatabaseArgs, SecretArgs},
+    probe::{probe, ready_url},
     telemetry,
 };
 
@@ -36,6 +37,24 @@ enum Command {
     Serve(ServeArgs),
     /// Apply the conversation migrations and exit.
     Migrate(DatabaseArgs),
+    /// Exit 0 when the server at --listen (or --url) is ready: the image's health check.
+    Health(HealthArgs),
+}
+
+#[derive(Args)]
+struct HealthArgs {
+    #[command(flatten)]
+    listen: Listen,
+    /// Probe this URL instead, e.g. http://todo-chat:8000/readyz.
+    #[arg(long)]
+    url: Option<String>,
+}
+
+#[derive(Args)]
+struct Listen {
+    /// Address to listen on.
+    #[arg(long, env = "TODO_CHAT_LISTEN", default_value = "127.0.0.1:8000")]
+    listen: SocketAddr,
 }
 
 #[derive(Args)]
@@ -44,8 +63,8 @@ struct ServeArgs {
     db: DatabaseArgs,
     #[command(flatten)]
     secret: SecretArgs,
-    #[arg(long, env = "TODO_CHAT_LISTEN", default_value = "127.0.0.1:8000")]
-    listen: SocketAddr,
+    #[command(flatten)]
+    listen: Listen,
     /// todo-mcp's Streamable HTTP endpoint.
     #[arg(
         long,
@@ -75,6 +94,10 @@ async fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
+        Command::Health(args) => {
+            let url = args.url.unwrap_or_else(|| ready_url(args.listen.listen));
+            Ok(probe(&url).await?)
+        }
         Command::Migrate(args) => {
             let db = args.connect()?;
             db.migrate(&store::migrations()).await?;
@@ -86,9 +109,10 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let db = args.db.open(&store::migrations()).await?;
             let model = choose_model(&args)?;
             let gateway = McpGateway::new(args.mcp_server_url.clone())?;
-            let listener = tokio::net::TcpListener::bind(args.listen)
+            let listen = args.listen.listen;
+            let listener = tokio::net::TcpListener::bind(listen)
                 .await
-                .with_context(|| format!("cannot listen on {}", args.listen))?;
+                .with_context(|| format!("cannot listen on {listen}"))?;
             let addr = listener.local_addr()?;
             tracing::info!(%addr, backend = db.backend(), model = model.name(), mcp = %args.mcp_server_url, "listening");
             let app = Arc::new(App {

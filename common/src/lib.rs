@@ -4,6 +4,7 @@ pub mod config;
 pub mod database;
 pub mod http;
 pub mod identity;
+pub mod probe;
 pub mod telemetry;
 
 /// The contract's MCP tools (LOCKED names). Metrics label only these, so a misbehaving client

@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { Pool } from "pg";
 import { requireEnv } from "./env";
 
-function database(): BetterAuthOptions["database"] {
+function open(): Pool | Database.Database {
   const url = process.env.DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     return new Pool({ connectionString: url });
@@ -15,6 +15,23 @@ function database(): BetterAuthOptions["database"] {
   const file = process.env.AUTH_DATABASE_PATH ?? path.join(process.cwd(), "..", ".dev", "auth.db");
   fs.mkdirSync(path.dirname(file), { recursive: true });
   return new Database(file);
+}
+
+let db: Pool | Database.Database | undefined;
+
+function database(): Pool | Database.Database {
+  db ??= open();
+  return db;
+}
+
+/// Throws when Better Auth's database cannot answer (the readiness probe).
+export async function pingDatabase(): Promise<void> {
+  const handle = database();
+  if (handle instanceof Pool) {
+    await handle.query("select 1");
+  } else {
+    handle.prepare("select 1").get();
+  }
 }
 
 export function authOptions(): BetterAuthOptions {

@@ -14,6 +14,7 @@ use rmcp::ServiceExt;
 use todo_common::{
     config::{self, DatabaseArgs, SecretArgs},
     identity::UserId,
+    probe::{probe, ready_url},
     telemetry,
 };
 
@@ -44,6 +45,24 @@ enum Command {
     Migrate(DatabaseArgs),
     /// Print a development JWT for a user, signed with BETTER_AUTH_SECRET.
     Token(TokenArgs),
+    /// Exit 0 when the server at --listen (or --url) is ready: the image's health check.
+    Health(HealthArgs),
+}
+
+#[derive(Args)]
+struct HealthArgs {
+    #[command(flatten)]
+    listen: Listen,
+    /// Probe this URL instead, e.g. http://todo-chat:8000/readyz.
+    #[arg(long)]
+    url: Option<String>,
+}
+
+#[derive(Args)]
+struct Listen {
+    /// Address to listen on.
+    #[arg(long, env = "TODO_MCP_LISTEN", default_value = "127.0.0.1:8001")]
+    listen: SocketAddr,
 }
 
 #[derive(Args)]
@@ -52,9 +71,8 @@ struct ServeArgs {
     db: DatabaseArgs,
     #[command(flatten)]
     secret: SecretArgs,
-    /// Address to listen on.
-    #[arg(long, env = "TODO_MCP_LISTEN", default_value = "127.0.0.1:8001")]
-    listen: SocketAddr,
+    #[command(flatten)]
+    listen: Listen,
     /// Host names (or host:port) accepted in the Host header, against DNS rebinding. Add the
     /// container or Kubernetes Service names this server is reached by.
     #[arg(
@@ -105,12 +123,17 @@ async fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
+        Command::Health(args) => {
+            let url = args.url.unwrap_or_else(|| ready_url(args.listen.listen));
+            Ok(probe(&url).await?)
+        }
         Command::Serve(args) => {
             let keys = args.secret.keys()?;
             let store = open_store(&args.db).await?;
-            let listener = tokio::net::TcpListener::bind(args.listen)
+            let listen = args.listen.listen;
+            let listener = tokio::net::TcpListener::bind(listen)
                 .await
-                .with_context(|| format!("cannot listen on {}", args.listen))?;
+                .with_context(|| format!("cannot listen on {listen}"))?;
             let addr = listener.local_addr()?;
             tracing::info!(%addr, backend = store.db().backend(), "listening");
             let settings = http::HttpSettings {

@@ -1,0 +1,132 @@
+{{/* Resource names: the release name (or fullnameOverride), then the component. */}}
+{{- define "todo.fullname" -}}
+{{- default .Release.Name .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "todo.secretName" -}}
+{{- default (printf "%s-secrets" (include "todo.fullname" .)) .Values.secrets.existingSecret -}}
+{{- end -}}
+
+{{/* The standard labels; call with (dict "ctx" $ "component" "web"). */}}
+{{- define "todo.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version }}
+app.kubernetes.io/name: {{ .ctx.Chart.Name }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
+app.kubernetes.io/part-of: todo-chatbot
+{{- with .component }}
+app.kubernetes.io/component: {{ . }}
+{{- end }}
+{{- end -}}
+
+{{- define "todo.selectorLabels" -}}
+app.kubernetes.io/name: {{ .ctx.Chart.Name }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* An image reference; call with (dict "ctx" $ "repository" "todo-mcp"). */}}
+{{- define "todo.image" -}}
+{{- $v := .ctx.Values.image -}}
+{{- $tag := default .ctx.Chart.AppVersion $v.tag -}}
+{{- if $v.registry -}}{{ printf "%s/%s:%s" (trimSuffix "/" $v.registry) .repository $tag }}{{- else -}}{{ printf "%s:%s" .repository $tag }}{{- end -}}
+{{- end -}}
+
+{{/* The "restricted" Pod Security Standard, for a pod and for its containers. */}}
+{{- define "todo.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ default 65532 .uid }}
+runAsGroup: {{ default 65532 .uid }}
+fsGroup: {{ default 65532 .uid }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "todo.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop: [ALL]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Liveness and readiness on the contract's /healthz and /readyz. */}}
+{{- define "todo.probes" -}}
+livenessProbe:
+  httpGet: { path: /healthz, port: http }
+  periodSeconds: 10
+  timeoutSeconds: 3
+  failureThreshold: 3
+readinessProbe:
+  httpGet: { path: /readyz, port: http }
+  periodSeconds: 5
+  timeoutSeconds: 3
+  failureThreshold: 3
+startupProbe:
+  httpGet: { path: /healthz, port: http }
+  periodSeconds: 2
+  failureThreshold: 30
+{{- end -}}
+
+{{/* An env entry from the chart's Secret (or the existing one). */}}
+{{- define "todo.secretEnv" -}}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "todo.secretName" .ctx }}
+      key: {{ .name }}
+{{- end -}}
+
+{{/* DATABASE_URL: from external.existingSecret when given, else from the chart's Secret. */}}
+{{- define "todo.databaseUrlEnv" -}}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+{{- if and (not .Values.postgres.enabled) .Values.external.existingSecret }}
+      name: {{ .Values.external.existingSecret }}
+      key: {{ .Values.external.existingSecretKey }}
+{{- else }}
+      name: {{ include "todo.secretName" . }}
+      key: DATABASE_URL
+{{- end }}
+{{- end -}}
+
+{{- define "todo.webUrl" -}}
+{{- default (printf "http://localhost:%v" .Values.web.service.port) .Values.web.publicUrl -}}
+{{- end -}}
+
+{{/* Pods that may open connections to PostgreSQL and to todo-chat (see networkpolicy.yaml). */}}
+{{- define "todo.dbClientLabel" -}}
+{{ include "todo.fullname" . }}-db-client: "true"
+{{- end -}}
+{{- define "todo.chatClientLabel" -}}
+{{ include "todo.fullname" . }}-chat-client: "true"
+{{- end -}}
+
+{{/* The pod-level annotations that roll pods when configuration or secrets change. */}}
+{{- define "todo.checksums" -}}
+checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
+{{- if .Values.secrets.existingSecret }}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace .Values.secrets.existingSecret }}
+checksum/secret: {{ toJson ($existing.data | default dict) | sha256sum }}
+{{- else }}
+checksum/secret: {{ include (print .Template.BasePath "/secret.yaml") . | sha256sum }}
+{{- end }}
+{{- end -}}
+
+{{/* Checks that run on every render: one database, and the values it needs. */}}
+{{- define "todo.validate" -}}
+{{- $external := or .Values.external.url .Values.external.existingSecret -}}
+{{- if and .Values.postgres.enabled $external -}}
+{{- fail "choose one database: postgres.enabled=true (in-cluster) or external.url / external.existingSecret (e.g. Neon), not both" -}}
+{{- end -}}
+{{- if and (not .Values.postgres.enabled) (not $external) (not .Values.secrets.existingSecret) -}}
+{{- fail "postgres.enabled=false needs external.url or external.existingSecret (or DATABASE_URL in secrets.existingSecret)" -}}
+{{- end -}}
+{{- if and .Values.external.url (not (regexMatch "^postgres(ql)?://" .Values.external.url)) -}}
+{{- fail "external.url must be a postgres:// or postgresql:// URL" -}}
+{{- end -}}
+{{- end -}}
