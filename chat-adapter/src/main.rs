@@ -15,8 +15,7 @@ use todo_chat::{
     store::{self, ChatStore},
 };
 use todo_common::{
-    config::{self, DatabaseArgs, SecretArgs},
-    probe::{probe, ready_url},
+    config::{self, DatabaseArgs, ProbeArgs, SecretArgs},
     telemetry,
 };
 
@@ -38,16 +37,12 @@ enum Command {
     /// Apply the conversation migrations and exit.
     Migrate(DatabaseArgs),
     /// Exit 0 when the server at --listen (or --url) is ready: the image's health check.
-    Health(HealthArgs),
-}
-
-#[derive(Args)]
-struct HealthArgs {
-    #[command(flatten)]
-    listen: Listen,
-    /// Probe this URL instead, e.g. http://todo-chat:8000/readyz.
-    #[arg(long)]
-    url: Option<String>,
+    Health {
+        #[command(flatten)]
+        listen: Listen,
+        #[command(flatten)]
+        probe: ProbeArgs,
+    },
 }
 
 #[derive(Args)]
@@ -94,10 +89,7 @@ async fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Health(args) => {
-            let url = args.url.unwrap_or_else(|| ready_url(args.listen.listen));
-            Ok(probe(&url).await?)
-        }
+        Command::Health { listen, probe } => Ok(probe.check(listen.listen).await?),
         Command::Migrate(args) => {
             let db = args.connect()?;
             db.migrate(&store::migrations()).await?;

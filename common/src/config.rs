@@ -1,13 +1,14 @@
 //! Configuration both services read the same way: the database, the shared secret, and how
 //! a service reports a fatal error on its way out.
 
-use std::process::ExitCode;
+use std::{net::SocketAddr, process::ExitCode};
 
 use clap::Args;
 
 use crate::{
     database::{self, Db, DbError, Migrations},
     identity::{JwtKeys, SecretError},
+    probe::{self, ProbeError},
 };
 
 #[derive(Args, Debug)]
@@ -55,6 +56,21 @@ pub struct SecretArgs {
 impl SecretArgs {
     pub fn keys(&self) -> Result<JwtKeys, SecretError> {
         JwtKeys::from_secret(self.secret.as_deref())
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ProbeArgs {
+    /// Probe this URL instead, e.g. http://todo-chat:8000/readyz.
+    #[arg(long)]
+    pub url: Option<String>,
+}
+
+impl ProbeArgs {
+    /// `Ok` when `--url`, or else the service listening at `listen`, is ready.
+    pub async fn check(&self, listen: SocketAddr) -> Result<(), ProbeError> {
+        let url = self.url.clone().unwrap_or_else(|| probe::ready_url(listen));
+        probe::probe(&url).await
     }
 }
 

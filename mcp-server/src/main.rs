@@ -12,9 +12,8 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use rmcp::ServiceExt;
 use todo_common::{
-    config::{self, DatabaseArgs, SecretArgs},
+    config::{self, DatabaseArgs, ProbeArgs, SecretArgs},
     identity::UserId,
-    probe::{probe, ready_url},
     telemetry,
 };
 
@@ -46,16 +45,12 @@ enum Command {
     /// Print a development JWT for a user, signed with BETTER_AUTH_SECRET.
     Token(TokenArgs),
     /// Exit 0 when the server at --listen (or --url) is ready: the image's health check.
-    Health(HealthArgs),
-}
-
-#[derive(Args)]
-struct HealthArgs {
-    #[command(flatten)]
-    listen: Listen,
-    /// Probe this URL instead, e.g. http://todo-chat:8000/readyz.
-    #[arg(long)]
-    url: Option<String>,
+    Health {
+        #[command(flatten)]
+        listen: Listen,
+        #[command(flatten)]
+        probe: ProbeArgs,
+    },
 }
 
 #[derive(Args)]
@@ -123,10 +118,7 @@ async fn main() -> ExitCode {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Health(args) => {
-            let url = args.url.unwrap_or_else(|| ready_url(args.listen.listen));
-            Ok(probe(&url).await?)
-        }
+        Command::Health { listen, probe } => Ok(probe.check(listen.listen).await?),
         Command::Serve(args) => {
             let keys = args.secret.keys()?;
             let store = open_store(&args.db).await?;
