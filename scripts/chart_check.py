@@ -19,7 +19,13 @@ from pathlib import Path
 import yaml
 
 KUBERNETES_VERSION = "1.34.0"
-KAGENT_CRDS = Path(__file__).resolve().parent.parent.parent / "shared" / "kagent-crds-v0.9.12"
+ROOT = Path(__file__).resolve().parent.parent
+# The shared copy when this checkout sits beside shared/, else the one kept with the chart.
+KAGENT_CRDS = next(
+    p
+    for p in (ROOT.parent / "shared" / "kagent-crds-v0.9.12", ROOT / "chart" / "ci" / "kagent-crds")
+    if p.is_dir()
+)
 SECRETISH = re.compile(r"SECRET|PASSWORD|API_KEY|TOKEN|DATABASE_URL")
 
 
