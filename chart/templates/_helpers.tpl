@@ -94,8 +94,15 @@ startupProbe:
 {{- end }}
 {{- end -}}
 
+{{/* The URL people open: web.publicUrl, else the Ingress host, else a local port-forward. */}}
 {{- define "todo.webUrl" -}}
-{{- default (printf "http://localhost:%v" .Values.web.service.port) .Values.web.publicUrl -}}
+{{- if .Values.web.publicUrl -}}
+{{- .Values.web.publicUrl -}}
+{{- else if .Values.ingress.enabled -}}
+{{- printf "%s://%s" (ternary "https" "http" (not (empty .Values.ingress.tlsSecretName))) .Values.ingress.host -}}
+{{- else -}}
+{{- printf "http://localhost:%v" .Values.web.service.port -}}
+{{- end -}}
 {{- end -}}
 
 {{/* Pods that may open connections to PostgreSQL and to todo-chat (see networkpolicy.yaml). */}}
