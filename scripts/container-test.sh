@@ -14,23 +14,6 @@ tag=${IMAGE_TAG:-test}
 report=artifacts/containers.txt
 mkdir -p artifacts
 
-echo "==> hadolint"
-hadolint mcp-server/Dockerfile chat-adapter/Dockerfile frontend/Dockerfile
-builder_stage() { sed -n '/ AS builder$/,/^FROM \${RUNTIME_IMAGE}/p' "$1"; }
-diff <(builder_stage mcp-server/Dockerfile) <(builder_stage chat-adapter/Dockerfile) ||
-  { echo "the Rust Dockerfiles' builder stages differ: the second build would not reuse the first" >&2; exit 1; }
-
-echo "==> compose.yaml is valid, and refuses to start without its secrets"
-compose=(docker compose)
-command -v docker-compose >/dev/null 2>&1 && compose=(docker-compose)
-BETTER_AUTH_SECRET=x POSTGRES_PASSWORD=y "${compose[@]}" --env-file /dev/null -f compose.yaml config -q
-if env -u BETTER_AUTH_SECRET -u POSTGRES_PASSWORD "${compose[@]}" --env-file /dev/null -f compose.yaml config -q 2>/dev/null; then
-  echo "compose.yaml starts without BETTER_AUTH_SECRET and POSTGRES_PASSWORD" >&2
-  exit 1
-fi
-
-IMAGE_TAG=$tag scripts/images.sh "$@"
-
 work=$(mktemp -d)
 pg_dir=$(mktemp -d -u /tmp/todo-container-pg.XXXXXX)
 containers=()
@@ -40,6 +23,25 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+echo "==> hadolint"
+hadolint mcp-server/Dockerfile chat-adapter/Dockerfile frontend/Dockerfile
+builder_stage() { sed -n '/ AS builder$/,/^FROM \${RUNTIME_IMAGE}/p' "$1"; }
+diff <(builder_stage mcp-server/Dockerfile) <(builder_stage chat-adapter/Dockerfile) ||
+  { echo "the Rust Dockerfiles' builder stages differ: the second build would not reuse the first" >&2; exit 1; }
+
+echo "==> compose.yaml is valid, and refuses to start without its secrets"
+compose=(docker compose)
+command -v docker-compose >/dev/null 2>&1 && compose=(docker-compose)
+: >"$work/empty.env"
+BETTER_AUTH_SECRET=x POSTGRES_PASSWORD=y "${compose[@]}" --env-file "$work/empty.env" -f compose.yaml config -q
+if env -u BETTER_AUTH_SECRET -u POSTGRES_PASSWORD "${compose[@]}" --env-file "$work/empty.env" -f compose.yaml config -q 2>/dev/null; then
+  echo "compose.yaml starts without BETTER_AUTH_SECRET and POSTGRES_PASSWORD" >&2
+  exit 1
+fi
+
+IMAGE_TAG=$tag scripts/images.sh "$@"
+
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 now_ms() { date +%s%3N; }
