@@ -24,13 +24,13 @@ pub enum DbError {
         "DATABASE_URL must start with postgres://, postgresql:// or sqlite: (got scheme {0:?})"
     )]
     UnsupportedScheme(String),
-    #[error("DATABASE_URL is not a valid connection string: {0}")]
+    #[error("DATABASE_URL is not a valid connection string")]
     InvalidUrl(#[source] sqlx::Error),
     #[error("no data directory for the embedded database; set DATABASE_URL or HOME")]
     NoDataDir,
-    #[error("cannot create the data directory {0}: {1}")]
+    #[error("cannot create the data directory {0}")]
     DataDir(PathBuf, #[source] std::io::Error),
-    #[error("applying migrations failed: {0}")]
+    #[error("applying migrations failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("the database did not answer: {0}")]
     Unreachable(String),
