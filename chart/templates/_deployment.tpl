@@ -1,6 +1,7 @@
 {{/*
 A component's Deployment and Service. Call with
   (dict "ctx" $ "component" "chat" "spec" .Values.chat "port" 8000 "env" <yaml list> "podLabels" <yaml map>)
+and, optionally, "mounts" and "volumes" (yaml lists), "serviceType" and "nodePort".
 */}}
 {{- define "todo.component" -}}
 {{- $ctx := .ctx -}}
@@ -39,9 +40,6 @@ spec:
         - name: {{ .component }}
           image: {{ include "todo.image" (dict "ctx" $ctx "repository" .spec.repository) }}
           imagePullPolicy: {{ $ctx.Values.image.pullPolicy }}
-          {{- with .args }}
-          args: {{ toJson . }}
-          {{- end }}
           ports:
             - name: http
               containerPort: {{ .port }}
