@@ -58,7 +58,10 @@ def strict(node):
 
 
 def schemas(out: str) -> None:
-    import kubernetes_validate
+    try:
+        import kubernetes_validate
+    except ImportError:
+        fail("the Kubernetes schemas come with the kubernetes-validate wheel: pip install kubernetes-validate")
 
     source = (
         Path(kubernetes_validate.__file__).parent
