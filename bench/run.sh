@@ -4,6 +4,7 @@
 #   BENCH_SECONDS=10 bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 seconds=${BENCH_SECONDS:-10}
 cargo build --release --locked -p todo-mcp -p todo-chat -p todo-bench
@@ -27,23 +28,18 @@ export DATABASE_URL BETTER_AUTH_SECRET
 target/release/todo-mcp migrate 2>/dev/null
 target/release/todo-chat migrate 2>/dev/null
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-ms_now() { date +%s%3N; }
 wait_ready() { # prints the milliseconds from $2 until /readyz answered 200
-  for _ in $(seq 1 2000); do
-    if curl -fsS "http://$1/readyz" >/dev/null 2>&1; then echo $(($(ms_now) - $2)); return 0; fi
-    sleep 0.005
-  done
-  echo "not ready: $1" >&2; exit 1
+  wait_url "http://$1/readyz" 10 0.005 || { echo "not ready: $1" >&2; exit 1; }
+  echo $(($(now_ms) - $2))
 }
 
 mcp="127.0.0.1:$(free_port)"
-started=$(ms_now)
+started=$(now_ms)
 target/release/todo-mcp serve --listen "$mcp" 2>"$work/mcp.log" &
 pids+=($!); mcp_pid=$!
 mcp_ready_ms=$(wait_ready "$mcp" "$started")
 chat="127.0.0.1:$(free_port)"
-started=$(ms_now)
+started=$(now_ms)
 MCP_SERVER_URL="http://$mcp/mcp" OPENAI_MODEL=local target/release/todo-chat serve --listen "$chat" 2>"$work/chat.log" &
 pids+=($!); chat_pid=$!
 chat_ready_ms=$(wait_ready "$chat" "$started")

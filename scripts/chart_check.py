@@ -234,7 +234,7 @@ def policy(manifest: str, value_set: str) -> None:
     strip = lambda names: {n.removeprefix(f"{release}-") for n in names}  # noqa: E731
     if strip(hpas) != expect["hpa"]:
         errors.append(f"HPAs {sorted(hpas)}, expected {sorted(expect['hpa'])}")
-    for name, hpa in hpas.items():
+    for name in hpas:
         if name in deployments and "replicas" in deployments[name]["spec"]:
             errors.append(f"Deployment/{name} sets replicas although its HPA owns them")
     got_pdb = {n.removeprefix(f"{release}-"): p["spec"]["minAvailable"] for n, p in pdbs.items()}
@@ -324,7 +324,7 @@ def images(manifest: str, tag: str) -> None:
 
     def run(container: dict, detach: bool, name: str) -> subprocess.CompletedProcess:
         image = container["image"]
-        repository, chart_tag = image.rsplit(":", 1)
+        repository = image.rsplit(":", 1)[0]
         docker("tag", f"{repository}:{tag}", image)
         env = resolve_env(container, config, secrets)
         uid = container.get("securityContext", {}).get("runAsUser", 65532)

@@ -8,6 +8,7 @@
 # Extra arguments go to `docker build` (CI passes the stand-in base images this way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 docker info >/dev/null 2>&1 || { echo "no Docker engine answers (start dockerd)" >&2; exit 1; }
 tag=${IMAGE_TAG:-test}
@@ -43,13 +44,8 @@ fi
 IMAGE_TAG=$tag scripts/images.sh "$@"
 
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-now_ms() { date +%s%3N; }
 logs() { for c in "${containers[@]}"; do echo "--- $c" >&2; docker logs "$c" 2>&1 | tail -20 >&2; done; }
-wait_ready() {
-  for _ in $(seq 1 600); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.05; done
-  echo "not ready: $1" >&2; logs; exit 1
-}
+wait_ready() { wait_url "$1" 30 || { echo "not ready: $1" >&2; logs; exit 1; }; }
 hardened=(--network host --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges)
 # Starts a detached container; `ready_ms` is how long it took to answer its readiness URL.
 start() {

@@ -4,6 +4,7 @@
 # once per checkout into .dev/ (git-ignored); nothing secret is shipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 mkdir -p .dev
 if [ ! -s .dev/secret ]; then
@@ -24,10 +25,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT INT TERM
 
 wait_ready() {
-  for _ in $(seq 1 100); do
-    curl -fsS "http://$1/readyz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
+  wait_url "http://$1/readyz" 10 && return 0
   echo "$2 did not become ready on $1; see .dev/$2.log" >&2
   exit 1
 }

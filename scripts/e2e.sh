@@ -4,6 +4,7 @@
 # artifacts/e2e/. Needs Debian's chromium (/usr/bin/chromium) and the frontend's npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || { echo "Chromium is missing: apt-get install chromium" >&2; exit 1; }
 cargo build --release --locked -p todo-mcp -p todo-chat
@@ -15,8 +16,7 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_ok() { for _ in $(seq 1 300); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "not ready: $1" >&2; cat "$work"/*.log >&2; exit 1; }
+wait_ok() { wait_url "$1" 30 || { echo "not ready: $1" >&2; cat "$work"/*.log >&2; exit 1; }; }
 
 BETTER_AUTH_SECRET=$(head -c 32 /dev/urandom | base64)
 export BETTER_AUTH_SECRET DATABASE_URL="sqlite://$work/todo.db"

@@ -80,6 +80,15 @@ startupProbe:
       key: {{ .name }}
 {{- end -}}
 
+{{/* An env entry from the chart's ConfigMap. */}}
+{{- define "todo.configEnv" -}}
+- name: {{ .name }}
+  valueFrom:
+    configMapKeyRef:
+      name: {{ include "todo.fullname" .ctx }}-config
+      key: {{ .name }}
+{{- end -}}
+
 {{/* DATABASE_URL: from external.existingSecret when given, else from the chart's Secret. */}}
 {{- define "todo.databaseUrlEnv" -}}
 - name: DATABASE_URL
