@@ -10,6 +10,10 @@ seconds=${BENCH_SECONDS:-10}
 cargo build --release --locked -p todo-mcp -p todo-chat -p todo-bench
 mkdir -p bench/results
 out="bench/results/run-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
+
+echo "== offline model, understand and decide per message (in process, before the services start)"
+target/release/todo-bench understand | tee -a "$out"
+
 work=$(mktemp -d -u /tmp/todo-bench.XXXXXX)
 pids=()
 cleanup() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Plays natural-language cases against the real stack: todo-mcp and todo-chat (the offline
 # model unless OPENAI_* is set) on a fresh SQLite database, loopback only.
-#   scripts/eval.sh [CASES.json ...]   (default: the shared dev set and our own extra cases)
+#   scripts/eval.sh [CASES.json ...]   (default: the shared dev set, our tuning and extra cases,
+#   and the held-out set)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +11,7 @@ if [ ${#cases[@]} -eq 0 ]; then
   # The shared dev set when this checkout sits beside shared/, else the copy kept here.
   dev=chat-adapter/eval/nl-dev-cases.json
   [ -f ../shared/eval/nl-dev-cases.json ] && dev=../shared/eval/nl-dev-cases.json
-  cases=("$dev" chat-adapter/eval/extra-cases.json)
+  cases=("$dev" chat-adapter/eval/tuning-cases.json chat-adapter/eval/extra-cases.json chat-adapter/eval/heldout-cases.json)
 fi
 
 cargo build --release --locked -p todo-mcp -p todo-chat

@@ -1,12 +1,16 @@
 //! A closed-loop load generator: N workers send one kind of request back to back for a fixed
 //! time over kept-alive connections, then one JSON line reports throughput and latency.
+//! `todo-bench understand` instead times the offline model's understanding of each message in
+//! process (see `understand.rs`).
+
+mod understand;
 
 use std::{
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use hdrhistogram::Histogram;
 use serde_json::{Value, json};
 
@@ -20,7 +24,24 @@ enum Kind {
     Chat,
 }
 
+/// `todo-bench --kind ... --url ...` runs the load generator; `todo-bench understand` the
+/// in-process micro-benchmark.
 #[derive(Parser)]
+#[command(args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    mode: Option<Mode>,
+    #[command(flatten)]
+    load: Option<Args>,
+}
+
+#[derive(Subcommand)]
+enum Mode {
+    /// Time the offline model's understand-and-decide step per message (no network, no database).
+    Understand(understand::Args),
+}
+
+#[derive(clap::Args)]
 struct Args {
     #[arg(long, value_enum)]
     kind: Kind,
@@ -53,9 +74,20 @@ struct Shared {
     errors: u64,
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let args = Arc::new(Args::parse());
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match (cli.mode, cli.load) {
+        (Some(Mode::Understand(args)), _) => understand::run(&args),
+        (None, Some(args)) => tokio::runtime::Runtime::new()?.block_on(load(Arc::new(args))),
+        (None, None) => {
+            use clap::CommandFactory;
+            Cli::command().print_help()?;
+            anyhow::bail!("give --kind ... (load generator) or a subcommand")
+        }
+    }
+}
+
+async fn load(args: Arc<Args>) -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .timeout(Duration::from_secs(30))

@@ -27,6 +27,8 @@ pub struct ToolCallRecord {
 pub struct Turn {
     pub reply: String,
     pub tool_calls: Vec<ToolCallRecord>,
+    /// The model's note to itself, stored with the reply (see [`ModelTurn::Reply`]).
+    pub memo: Option<Value>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -89,10 +91,11 @@ impl Agent {
                 }
             };
             let calls = match turn {
-                ModelTurn::Reply(reply) => {
+                ModelTurn::Reply { text, memo } => {
                     return Ok(Turn {
-                        reply,
+                        reply: text,
                         tool_calls: records,
+                        memo,
                     });
                 }
                 ModelTurn::ToolCalls(calls) => calls,
@@ -101,6 +104,7 @@ impl Agent {
             messages.push(ChatMessage::Assistant {
                 content: None,
                 tool_calls: calls.clone(),
+                memo: None,
             });
             for call in calls {
                 // A tool the server does not offer is the model's mistake: it gets an error it
@@ -133,6 +137,7 @@ impl Agent {
             reply: "Sorry, that took more steps than I can take in one go. Could you break it into smaller requests?"
                 .to_owned(),
             tool_calls: records,
+            memo: None,
         })
     }
 }

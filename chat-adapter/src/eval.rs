@@ -11,6 +11,18 @@ pub fn load(path: &str) -> Result<Vec<Value>, String> {
     Ok(file["cases"].as_array().cloned().unwrap_or_default())
 }
 
+/// A case's category: its `category` field, else the part of its id before the first "-"
+/// (the shared dev set names its cases "add-basic", "list-pending", ...).
+pub fn category(case: &Value) -> String {
+    case["category"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            let id = case["id"].as_str().unwrap_or("other");
+            id.split('-').next().unwrap_or(id).to_owned()
+        })
+}
+
 /// `{id:TITLE}` in a turn becomes the id of the setup task with that title.
 pub fn substitute(say: &str, ids: &[(String, i64)]) -> String {
     ids.iter().fold(say.to_owned(), |say, (title, id)| {

@@ -49,6 +49,7 @@ pub fn build(stored: &[StoredMessage], new_message: &str) -> Vec<ChatMessage> {
             messages.push(ChatMessage::Assistant {
                 content: None,
                 tool_calls: calls.clone(),
+                memo: None,
             });
             for (call, record) in calls.iter().zip(&records) {
                 messages.push(ChatMessage::Tool {
@@ -60,6 +61,7 @@ pub fn build(stored: &[StoredMessage], new_message: &str) -> Vec<ChatMessage> {
         messages.push(ChatMessage::Assistant {
             content: Some(message.content.clone()),
             tool_calls: Vec::new(),
+            memo: message.memo(),
         });
     }
     messages.push(ChatMessage::User {

@@ -192,7 +192,7 @@ async fn api(
         (Method::PUT, ["tasks", id]) => {
             let id = task_id(id)?;
             let body = read_json(request).await?;
-            let args = json!({ "user_id": caller.as_str(), "task_id": id, "title": body.get("title").cloned().unwrap_or(Value::Null), "description": body.get("description").cloned().unwrap_or(Value::Null) });
+            let args = json!({ "user_id": caller.as_str(), "task_id": id, "title": body.get("title").cloned().unwrap_or(Value::Null), "description": body.get("description").cloned().unwrap_or(Value::Null), "completed": body.get("completed").cloned().unwrap_or(Value::Null) });
             let result = task_tool(app, &token, "update_task", without_nulls(args)).await?;
             Ok(h::json(StatusCode::OK, &result["task"]))
         }
@@ -276,7 +276,7 @@ async fn chat(app: &App, user: &UserId, token: &str, body: Value) -> Result<Resp
         .recent_messages(user, conversation, history::WINDOW)
         .await?;
     app.store
-        .append(user, conversation, Role::User, message, &[])
+        .append(user, conversation, Role::User, message, &[], None)
         .await?;
     let messages = history::build(&stored, message);
 
@@ -306,6 +306,7 @@ async fn chat(app: &App, user: &UserId, token: &str, body: Value) -> Result<Resp
                     Role::Assistant,
                     &turn.reply,
                     &turn.tool_calls,
+                    turn.memo.as_ref(),
                 )
                 .await?;
             app.metrics.record_turn(
@@ -343,7 +344,7 @@ async fn record_partial(
 ) {
     if let Err(e) = app
         .store
-        .append(user, conversation, Role::Assistant, detail, calls)
+        .append(user, conversation, Role::Assistant, detail, calls, None)
         .await
     {
         tracing::warn!(error = %e, "could not record a failed turn's tool calls");

@@ -26,6 +26,10 @@ pub enum ChatMessage {
         content: Option<String>,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         tool_calls: Vec<ToolCall>,
+        /// What the model noted with its reply (see [`ModelTurn::Reply`]); never sent to a
+        /// hosted model.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        memo: Option<Value>,
     },
     /// The result of one tool call, as the JSON text the MCP tool returned. A failed call's
     /// content is `{"error": "<the tool's message>"}`.
@@ -57,8 +61,20 @@ pub struct ToolSpec {
 pub enum ModelTurn {
     /// Run these tools (in order) and ask again with their results.
     ToolCalls(Vec<ToolCall>),
-    /// The final reply to the user for this turn.
-    Reply(String),
+    /// The final reply to the user for this turn, with an optional memo: the model's own note
+    /// about the conversation (an open question, the list it showed), stored with the reply
+    /// and handed back with it in later turns' history. The model stays stateless.
+    Reply { text: String, memo: Option<Value> },
+}
+
+impl ModelTurn {
+    /// A reply with nothing to remember.
+    pub fn reply(text: impl Into<String>) -> Self {
+        Self::Reply {
+            text: text.into(),
+            memo: None,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -95,7 +95,7 @@ impl Model for OpenAiModel {
                 return Ok(ModelTurn::ToolCalls(calls));
             }
             match message.content.filter(|c| !c.trim().is_empty()) {
-                Some(reply) => Ok(ModelTurn::Reply(reply)),
+                Some(reply) => Ok(ModelTurn::reply(reply)),
                 None => Err(ModelError::Invalid(
                     "the answer had neither text nor tool calls".into(),
                 )),
@@ -125,6 +125,7 @@ fn to_openai(message: &ChatMessage) -> ChatCompletionRequestMessage {
         ChatMessage::Assistant {
             content,
             tool_calls,
+            ..
         } => {
             #[allow(deprecated)]
             let assistant = ChatCompletionRequestAssistantMessage {

@@ -52,6 +52,8 @@ pub struct StoredMessage {
     pub role: String,
     pub content: String,
     pub tool_calls: Option<String>,
+    /// The model's memo for an assistant reply (JSON), see `ModelTurn::Reply`.
+    pub memo: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -61,6 +63,12 @@ impl StoredMessage {
             .as_deref()
             .and_then(|json| serde_json::from_str(json).ok())
             .unwrap_or_default()
+    }
+
+    pub fn memo(&self) -> Option<serde_json::Value> {
+        self.memo
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok())
     }
 }
 
@@ -121,7 +129,7 @@ impl ChatStore {
         conversation: i64,
         limit: i64,
     ) -> Result<Vec<StoredMessage>, StoreError> {
-        const SQL: &str = "SELECT role, content, tool_calls, created_at FROM messages \
+        const SQL: &str = "SELECT role, content, tool_calls, memo, created_at FROM messages \
                            WHERE conversation_id = $1 AND user_id = $2 ORDER BY id DESC LIMIT $3";
         let mut rows: Vec<StoredMessage> = with_pool!(&self.db, pool => sqlx::query_as(SQL)
             .bind(conversation)
@@ -149,13 +157,15 @@ impl ChatStore {
         role: Role,
         content: &str,
         tool_calls: &[ToolCallRecord],
+        memo: Option<&serde_json::Value>,
     ) -> Result<(), StoreError> {
         const INSERT: &str = "INSERT INTO messages \
-             (user_id, conversation_id, role, content, tool_calls, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)";
+             (user_id, conversation_id, role, content, tool_calls, memo, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)";
         const TOUCH: &str = "UPDATE conversations SET updated_at = $2 WHERE id = $1";
         let calls =
             (!tool_calls.is_empty()).then(|| serde_json::to_string(tool_calls).unwrap_or_default());
+        let memo = memo.map(serde_json::Value::to_string);
         let at = now();
         with_pool!(&self.db, pool => {
             let mut tx = pool.begin().await?;
@@ -165,6 +175,7 @@ impl ChatStore {
                 .bind(role.as_str())
                 .bind(content)
                 .bind(calls.as_deref())
+                .bind(memo.as_deref())
                 .bind(at)
                 .execute(&mut *tx)
                 .await?;

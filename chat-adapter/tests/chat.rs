@@ -87,11 +87,55 @@ async fn a_fresh_adapter_process_continues_the_conversation() {
         let api = Api::new(&second, &user);
         let turn = api.chat("done, mark it complete", Some(conversation)).await;
         assert_eq!(
-            tool_names(&turn),
+            changes(&turn),
             ["complete_task"],
             "[{backend:?}] 'it' resolved from the stored history: {turn}"
         );
         assert_eq!(api.tasks().await[0]["completed"], true);
+    }
+}
+
+/// The data-changing tool calls of a turn (the offline model may list the tasks first).
+fn changes(turn: &Value) -> Vec<String> {
+    tool_names(turn)
+        .into_iter()
+        .filter(|name| name != "list_tasks")
+        .collect()
+}
+
+#[tokio::test]
+async fn a_pending_question_survives_a_restart() {
+    for backend in BACKENDS {
+        let stack = Stack::start(backend).await;
+        let user = unique_user("confirm");
+        let api = stack.api(&user);
+        let first = api.chat("add a task to text the accountant", None).await;
+        let conversation = first["conversation_id"].as_i64().unwrap();
+        // Asked indirectly: the model asks first and changes nothing.
+        let asked = api
+            .chat("can I delete the accountant task?", Some(conversation))
+            .await;
+        assert!(changes(&asked).is_empty(), "[{backend:?}] {asked}");
+        assert!(
+            asked["response"]
+                .as_str()
+                .unwrap()
+                .contains("text the accountant"),
+            "[{backend:?}] the question names the task: {asked}"
+        );
+        assert_eq!(api.tasks().await.len(), 1);
+        let Stack { mcp, chat, db } = stack;
+        chat.stop().await;
+
+        // Another process answers: the open question lives in the database, not in memory.
+        let second = start_chat(&db.url, &mcp.url("/mcp"), &[("OPENAI_MODEL", "local")]).await;
+        let api = Api::new(&second, &user);
+        let yes = api.chat("yes", Some(conversation)).await;
+        assert_eq!(changes(&yes), ["delete_task"], "[{backend:?}] {yes}");
+        assert!(api.tasks().await.is_empty());
+        // The same answer again is not a second "yes": the question was answered.
+        let again = api.chat("yes", Some(conversation)).await;
+        assert!(changes(&again).is_empty(), "[{backend:?}] {again}");
     }
 }
 

@@ -68,6 +68,22 @@ async fn the_rest_facade_manages_tasks_through_the_tools() {
         let (status, _) = api.send(Method::GET, "/tasks?status=done", None).await;
         assert_eq!(status, 422);
 
+        // Reopening through the façade: PUT with completed false, then back to done.
+        let (status, reopened) = api
+            .send(
+                Method::PUT,
+                &format!("/tasks/{id}"),
+                Some(json!({ "completed": false })),
+            )
+            .await;
+        assert_eq!(
+            (status, reopened["completed"].as_bool()),
+            (200, Some(false)),
+            "[{backend:?}] {reopened}"
+        );
+        api.send(Method::PATCH, &format!("/tasks/{id}/complete"), None)
+            .await;
+
         for (method, path, body, expected) in [
             (
                 Method::POST,
@@ -88,6 +104,12 @@ async fn the_rest_facade_manages_tasks_through_the_tools() {
                 422,
             ),
             (Method::PUT, format!("/tasks/{id}"), json!({}), 422),
+            (
+                Method::PUT,
+                format!("/tasks/{id}"),
+                json!({ "completed": "no" }),
+                422,
+            ),
             (
                 Method::PUT,
                 "/tasks/abc".to_owned(),

@@ -1,7 +1,8 @@
 "use client";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { Fragment, useCallback, useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { api, ApiError, type Conversation, type Message } from "@/lib/api";
+import { parseReply } from "@/lib/format";
 import TaskList from "./TaskList";
 
 type Bubble = { role: "user" | "assistant"; content: string };
@@ -14,17 +15,26 @@ function rememberConversation(id?: number) {
   window.history.replaceState(null, "", url);
 }
 
-/// Lines starting with "1." or "-" become a list; everything else stays text.
-function Formatted({ text }: { text: string }) {
-  const lines = text.split("\n");
-  const items = lines.filter((l) => /^\s*(\d+\.|-)\s+/.test(l));
-  const prose = lines.filter((l) => !/^\s*(\d+\.|-)\s+/.test(l) && l.trim());
+/// The reply as written (see lib/format.ts): paragraphs, numbered lists that keep their numbers,
+/// "- " bullet lists, in their order. Every string is a React text node.
+export function Formatted({ text }: { text: string }) {
   return (
     <>
-      {prose.map((line, i) => <p key={i}>{line}</p>)}
-      {items.length > 0 && (
-        <ul>{items.map((line, i) => <li key={i}>{line.replace(/^\s*(\d+\.|-)\s+/, "")}</li>)}</ul>
-      )}
+      {parseReply(text).map((block, i) => {
+        if (block.kind === "ordered")
+          return (
+            <ol key={i} start={block.start}>
+              {block.items.map((item, j) => <li key={j} value={item.number}>{item.text}</li>)}
+            </ol>
+          );
+        if (block.kind === "bullets")
+          return <ul key={i}>{block.items.map((item, j) => <li key={j}>{item}</li>)}</ul>;
+        return (
+          <p key={i}>
+            {block.lines.map((line, j) => <Fragment key={j}>{j > 0 && <br />}{line}</Fragment>)}
+          </p>
+        );
+      })}
     </>
   );
 }

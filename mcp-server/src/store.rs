@@ -138,6 +138,8 @@ impl TaskStore {
             .await?))
     }
 
+    /// Changes whichever of title, description and completion `changes` carries (completed
+    /// `false` reopens the task); `updated_at` is set on every successful update.
     pub async fn update(
         &self,
         owner: &UserId,
@@ -146,7 +148,8 @@ impl TaskStore {
     ) -> Result<Option<Task>, StoreError> {
         const SQL: &str = concat!(
             "UPDATE tasks SET title = COALESCE($3, title), \
-             description = CASE WHEN $4 THEN $5 ELSE description END, updated_at = $6 \
+             description = CASE WHEN $4 THEN $5 ELSE description END, \
+             completed = COALESCE($6, completed), updated_at = $7 \
              WHERE id = $1 AND user_id = $2 RETURNING ",
             task_columns!()
         );
@@ -159,6 +162,7 @@ impl TaskStore {
             .bind(title)
             .bind(changes.description.is_some())
             .bind(description)
+            .bind(changes.completed)
             .bind(at)
             .fetch_optional(pool)
             .await?))

@@ -38,7 +38,7 @@ pub enum ValidationError {
     TitleTooLong,
     #[error("Description is longer than {MAX_DESCRIPTION_CHARS} characters")]
     DescriptionTooLong,
-    #[error("Nothing to update: give a new title, a new description, or both")]
+    #[error("Nothing to update: give a new title, a new description, or completed (true or false)")]
     NothingToUpdate,
 }
 
@@ -84,16 +84,23 @@ impl Description {
 pub struct TaskChanges {
     pub title: Option<Title>,
     pub description: Option<Description>,
+    /// `Some(true)` completes the task, `Some(false)` reopens it.
+    pub completed: Option<bool>,
 }
 
 impl TaskChanges {
-    pub fn parse(title: Option<&str>, description: Option<&str>) -> Result<Self, ValidationError> {
-        if title.is_none() && description.is_none() {
+    pub fn parse(
+        title: Option<&str>,
+        description: Option<&str>,
+        completed: Option<bool>,
+    ) -> Result<Self, ValidationError> {
+        if title.is_none() && description.is_none() && completed.is_none() {
             return Err(ValidationError::NothingToUpdate);
         }
         Ok(Self {
             title: title.map(Title::parse).transpose()?,
             description: description.map(Description::parse).transpose()?,
+            completed,
         })
     }
 }
@@ -126,13 +133,37 @@ mod tests {
     #[test]
     fn an_update_needs_something_to_change() {
         assert_eq!(
-            TaskChanges::parse(None, None),
+            TaskChanges::parse(None, None, None),
             Err(ValidationError::NothingToUpdate)
         );
-        assert!(TaskChanges::parse(None, Some("")).is_ok());
+        assert!(TaskChanges::parse(None, Some(""), None).is_ok());
         assert_eq!(
-            TaskChanges::parse(Some(" "), None),
+            TaskChanges::parse(Some(" "), None, None),
             Err(ValidationError::EmptyTitle)
+        );
+        assert_eq!(
+            TaskChanges::parse(Some(" "), None, Some(false)),
+            Err(ValidationError::EmptyTitle),
+            "a valid completed does not excuse an invalid title"
+        );
+    }
+
+    #[test]
+    fn completed_alone_is_an_update_either_way() {
+        for completed in [true, false] {
+            assert_eq!(
+                TaskChanges::parse(None, None, Some(completed)),
+                Ok(TaskChanges {
+                    title: None,
+                    description: None,
+                    completed: Some(completed),
+                })
+            );
+        }
+        let both = TaskChanges::parse(Some(" Call mom "), None, Some(false)).unwrap();
+        assert_eq!(
+            (both.title.as_ref().map(Title::as_str), both.completed),
+            (Some("Call mom"), Some(false))
         );
     }
 }

@@ -120,6 +120,10 @@ struct UpdateTaskArgs {
     #[serde(default)]
     #[schemars(with = "String")]
     description: Option<String>,
+    /// true marks the task done, false reopens it. Omit to keep it.
+    #[serde(default)]
+    #[schemars(with = "bool")]
+    completed: Option<bool>,
 }
 
 #[derive(Clone)]
@@ -320,7 +324,9 @@ impl TodoServer {
     }
 
     #[tool(
-        description = "Change a task's title and/or description, by its id. Give at least one of them.",
+        description = "Change a task's title, description or completion state, by its id: \
+                       completed false reopens a completed task, completed true marks it done. \
+                       Give at least one of title, description, completed.",
         input_schema = input_schema::<UpdateTaskArgs>()
     )]
     async fn update_task(
@@ -331,7 +337,11 @@ impl TodoServer {
         let run = async {
             let args = args?;
             let user = self.authorize(&ctx, &args.user_id)?;
-            let changes = TaskChanges::parse(args.title.as_deref(), args.description.as_deref())?;
+            let changes = TaskChanges::parse(
+                args.title.as_deref(),
+                args.description.as_deref(),
+                args.completed,
+            )?;
             let task = self
                 .store
                 .update(&user, args.task_id, &changes)

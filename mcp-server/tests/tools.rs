@@ -3,7 +3,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{Harness, setups};
+use support::{Harness, Transport, setups, stdio_client, token_for, unique_user};
 
 fn keys(value: &Value) -> Vec<String> {
     let mut keys: Vec<String> = value.as_object().expect("object").keys().cloned().collect();
@@ -32,7 +32,7 @@ async fn list_tools_is_exactly_the_contract() {
         ("list_tasks", &["status", "user_id"], &["user_id"]),
         (
             "update_task",
-            &["description", "task_id", "title", "user_id"],
+            &["completed", "description", "task_id", "title", "user_id"],
             &["task_id", "user_id"],
         ),
     ];
@@ -75,6 +75,11 @@ async fn list_tools_is_exactly_the_contract() {
                 );
             }
         }
+        assert_eq!(
+            tools[4].input_schema["properties"]["completed"]["type"], "boolean",
+            "[{}] update_task.completed is a plain boolean",
+            h.label
+        );
         let status = &tools[3].input_schema["properties"]["status"];
         assert_eq!(
             status["enum"],
@@ -351,6 +356,179 @@ async fn update_task_changes_title_and_description() {
             h.list("all").await[0]["title"],
             "Call mom tonight",
             "failed updates change nothing"
+        );
+    }
+}
+
+/// `updated_at` of a task as a tool returned it, as an instant.
+fn updated_at(task: &Value) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339(task["updated_at"].as_str().expect("updated_at"))
+        .expect("RFC 3339 updated_at")
+}
+
+#[tokio::test]
+async fn update_task_reopens_and_completes_through_completed() {
+    for (backend, transport) in setups() {
+        let h = Harness::connect(backend, transport).await;
+        let id = h.add("Pay bills").await;
+        h.add("Walk the dog").await;
+        let done = h.ok("complete_task", json!({ "task_id": id })).await;
+        assert_eq!(done["task"]["completed"], true);
+
+        // completed alone is a whole update: false reopens the completed task.
+        let reopened = h
+            .ok("update_task", json!({ "task_id": id, "completed": false }))
+            .await;
+        assert_eq!(
+            keys(&reopened),
+            ["status", "task", "task_id", "title"],
+            "[{}] result shape",
+            h.label
+        );
+        assert_eq!(
+            (
+                reopened["task_id"].as_i64(),
+                reopened["status"].as_str(),
+                reopened["title"].as_str()
+            ),
+            (Some(id), Some("updated"), Some("Pay bills")),
+            "[{}]",
+            h.label
+        );
+        assert_eq!(
+            reopened["task"]["completed"], false,
+            "[{}] reopened",
+            h.label
+        );
+        assert!(
+            updated_at(&reopened["task"]) >= updated_at(&done["task"]),
+            "[{}] updated_at is set",
+            h.label
+        );
+        assert_eq!(
+            h.titles("pending").await,
+            ["Pay bills", "Walk the dog"],
+            "[{}] the reopened task is pending again",
+            h.label
+        );
+        assert!(h.list("completed").await.is_empty(), "[{}]", h.label);
+
+        // true completes it through update_task; the other task is untouched.
+        let completed = h
+            .ok("update_task", json!({ "task_id": id, "completed": true }))
+            .await;
+        assert_eq!(
+            (
+                completed["status"].as_str(),
+                completed["task"]["completed"].as_bool()
+            ),
+            (Some("updated"), Some(true)),
+            "[{}]",
+            h.label
+        );
+        assert_eq!(h.titles("completed").await, ["Pay bills"], "[{}]", h.label);
+        assert_eq!(h.titles("pending").await, ["Walk the dog"], "[{}]", h.label);
+
+        // Without completed the state is kept; with title and completed both change.
+        let renamed = h
+            .ok(
+                "update_task",
+                json!({ "task_id": id, "title": "Pay all bills" }),
+            )
+            .await;
+        assert_eq!(renamed["task"]["completed"], true, "[{}] kept", h.label);
+        let both = h
+            .ok(
+                "update_task",
+                json!({ "task_id": id, "title": "Pay bills today", "completed": false }),
+            )
+            .await;
+        assert_eq!(
+            (both["title"].as_str(), both["task"]["completed"].as_bool()),
+            (Some("Pay bills today"), Some(false)),
+            "[{}]",
+            h.label
+        );
+
+        // Values that are not booleans are tool errors naming the problem; nothing changes.
+        h.ok("update_task", json!({ "task_id": id, "completed": true }))
+            .await;
+        let not_a_boolean = [json!("false"), json!(0), json!("yes")];
+        for value in not_a_boolean {
+            let args = json!({ "task_id": id, "title": "x", "completed": value });
+            let error = h.err("update_task", args.clone()).await;
+            assert!(
+                error.starts_with("Invalid arguments: invalid type")
+                    && error.ends_with("expected a boolean"),
+                "[{}] {args}: {error}",
+                h.label
+            );
+        }
+        let error = h
+            .err("update_task", json!({ "task_id": id, "completed": null }))
+            .await;
+        assert!(
+            error.starts_with("Nothing to update"),
+            "[{}] null is no change: {error}",
+            h.label
+        );
+        let task = &h.list("all").await[0];
+        assert_eq!(
+            (task["title"].as_str(), task["completed"].as_bool()),
+            (Some("Pay bills today"), Some(true)),
+            "[{}] failed updates change nothing",
+            h.label
+        );
+
+        // Another user's task answers exactly like a missing one, and stays as it was.
+        let other = unique_user("other");
+        let stranger = match transport {
+            Transport::Stdio => stdio_client(&h.db.url, &["--user-id", &other])
+                .await
+                .expect("second stdio client"),
+            Transport::Http => {
+                let server = h.server.as_ref().expect("HTTP server");
+                server.client(&token_for(&other)).await
+            }
+        };
+        let as_other = |tool: &'static str, args: Value| {
+            let mut args = args;
+            args["user_id"] = json!(other);
+            support::call(&stranger, tool, args)
+        };
+        let foreign =
+            support::result_json(&as_other("add_task", json!({ "title": "their task" })).await)
+                .unwrap()["task_id"]
+                .as_i64()
+                .unwrap();
+        as_other("complete_task", json!({ "task_id": foreign })).await;
+        let missing = foreign + 1_000_000;
+        for task_id in [foreign, missing] {
+            let result = h
+                .call(
+                    "update_task",
+                    json!({ "task_id": task_id, "completed": false }),
+                )
+                .await;
+            assert_eq!(
+                (
+                    support::error_text(&result),
+                    result.structured_content.map(|s| s["code"].clone())
+                ),
+                (
+                    Some(format!("Task {task_id} not found")),
+                    Some(json!("not_found"))
+                ),
+                "[{}] task {task_id} (foreign {foreign})",
+                h.label
+            );
+        }
+        let theirs = support::result_json(&as_other("list_tasks", json!({})).await).unwrap();
+        assert_eq!(
+            (theirs[0]["id"].as_i64(), theirs[0]["completed"].as_bool()),
+            (Some(foreign), Some(true)),
+            "[{}] the other user's task is still completed",
+            h.label
         );
     }
 }

@@ -1,7 +1,7 @@
 //! Plays natural-language cases against a running `todo-chat` over HTTP: each case in a fresh
 //! user's fresh conversation, judged by the rules in `todo_chat::eval`.
 
-use std::{process::ExitCode, time::Duration};
+use std::{collections::BTreeMap, process::ExitCode, time::Duration};
 
 use anyhow::Context;
 use clap::Parser;
@@ -164,12 +164,13 @@ async fn run(args: Args) -> anyhow::Result<bool> {
     for path in &args.cases {
         cases.extend(eval::load(path).map_err(anyhow::Error::msg)?);
     }
-    let results: Vec<(String, anyhow::Result<()>)> = stream::iter(cases.iter().enumerate())
+    let results: Vec<(String, String, anyhow::Result<()>)> = stream::iter(cases.iter().enumerate())
         .map(|(n, case)| {
             let player = &player;
             async move {
                 (
                     case["id"].as_str().unwrap_or("?").to_owned(),
+                    eval::category(case),
                     player.play(case, n).await,
                 )
             }
@@ -178,7 +179,18 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         .collect()
         .await;
     let mut failed = 0;
-    for (id, result) in &results {
+    // Per category, and for the must-not-act group (categories "no-act:*"): (passed, total).
+    let mut categories: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (id, category, result) in &results {
+        let mut count = |key: String| {
+            let entry = categories.entry(key).or_default();
+            entry.1 += 1;
+            entry.0 += usize::from(result.is_ok());
+        };
+        count(category.clone());
+        if category.starts_with("no-act") {
+            count("(must not act)".to_owned());
+        }
         match result {
             Ok(()) => println!("PASS {id}"),
             Err(e) => {
@@ -186,6 +198,19 @@ async fn run(args: Args) -> anyhow::Result<bool> {
                 println!("FAIL {id}: {e:#}");
             }
         }
+    }
+    println!("by category:");
+    for (category, (passed, total)) in &categories {
+        println!(
+            "  {category:<20} {passed:>4}/{total:<4} {:>5.1}%",
+            *passed as f64 * 100.0 / *total as f64
+        );
+    }
+    let must_not_act_failed = categories
+        .get("(must not act)")
+        .is_some_and(|(passed, total)| passed < total);
+    if must_not_act_failed {
+        println!("a must-not-act case changed data (target 100%)");
     }
     let passed = results.len() - failed;
     let rate = if results.is_empty() {
@@ -199,5 +224,5 @@ async fn run(args: Args) -> anyhow::Result<bool> {
         args.min_pass * 100.0
     );
     println!("{passed} passed, {failed} failed");
-    Ok(rate >= args.min_pass)
+    Ok(rate >= args.min_pass && !must_not_act_failed)
 }

@@ -3,170 +3,7 @@
 
 use std::collections::BTreeSet;
 
-/// Irregular past forms that people use to say something is done.
-const IRREGULAR: &[(&str, &str)] = &[
-    ("bought", "buy"),
-    ("went", "go"),
-    ("gone", "go"),
-    ("paid", "pay"),
-    ("did", "do"),
-    ("done", "do"),
-    ("sent", "send"),
-    ("wrote", "write"),
-    ("written", "write"),
-    ("made", "make"),
-    ("took", "take"),
-    ("taken", "take"),
-    ("got", "get"),
-    ("gotten", "get"),
-    ("ate", "eat"),
-    ("eaten", "eat"),
-    ("ran", "run"),
-    ("met", "meet"),
-    ("fed", "feed"),
-    ("drove", "drive"),
-    ("driven", "drive"),
-    ("sold", "sell"),
-    ("told", "tell"),
-    ("found", "find"),
-    ("gave", "give"),
-    ("given", "give"),
-    ("left", "leave"),
-    ("brought", "bring"),
-    ("thought", "think"),
-    ("taught", "teach"),
-    ("caught", "catch"),
-    ("kept", "keep"),
-    ("slept", "sleep"),
-    ("spent", "spend"),
-    ("built", "build"),
-    ("sat", "sit"),
-    ("swept", "sweep"),
-    ("hung", "hang"),
-    ("lent", "lend"),
-    ("read", "read"),
-    ("spoke", "speak"),
-    ("spoken", "speak"),
-    ("rang", "ring"),
-    ("rung", "ring"),
-    ("sang", "sing"),
-    ("began", "begin"),
-    ("begun", "begin"),
-    ("drew", "draw"),
-    ("drawn", "draw"),
-    ("threw", "throw"),
-    ("thrown", "throw"),
-    ("wore", "wear"),
-    ("froze", "freeze"),
-    ("chose", "choose"),
-    ("rode", "ride"),
-    ("flew", "fly"),
-    ("grew", "grow"),
-    ("knew", "know"),
-    ("saw", "see"),
-    ("seen", "see"),
-    ("won", "win"),
-    ("lost", "lose"),
-    ("shot", "shoot"),
-    ("fought", "fight"),
-    ("sought", "seek"),
-    ("dug", "dig"),
-    ("hid", "hide"),
-    ("put", "put"),
-    ("set", "set"),
-    ("cut", "cut"),
-    ("shut", "shut"),
-    ("fixed", "fix"),
-    ("mowed", "mow"),
-    ("had", "have"),
-    ("heard", "hear"),
-    ("said", "say"),
-    ("laid", "lay"),
-    ("stood", "stand"),
-    ("understood", "understand"),
-    ("forgot", "forget"),
-    ("fell", "fall"),
-    ("felt", "feel"),
-    ("led", "lead"),
-    ("meant", "mean"),
-    ("struck", "strike"),
-    ("woke", "wake"),
-    ("bit", "bite"),
-    ("blew", "blow"),
-    ("broke", "break"),
-    ("broken", "break"),
-];
-
-/// Words that say nothing about which task is meant.
-const STOPWORDS: &[&str] = &[
-    "the",
-    "a",
-    "an",
-    "my",
-    "to",
-    "for",
-    "of",
-    "on",
-    "in",
-    "at",
-    "with",
-    "and",
-    "or",
-    "task",
-    "tasks",
-    "todo",
-    "todos",
-    "item",
-    "items",
-    "one",
-    "i",
-    "me",
-    "about",
-    "that",
-    "this",
-    "is",
-    "are",
-    "was",
-    "were",
-    "has",
-    "have",
-    "had",
-    "been",
-    "be",
-    "up",
-    "done",
-    "complete",
-    "completed",
-    "finished",
-    "just",
-    "already",
-    "finally",
-    "all",
-    "it",
-    "some",
-    "from",
-    "list",
-    "thing",
-    "stuff",
-    "our",
-    "your",
-    "called",
-    "named",
-    "titled",
-    "today",
-    "now",
-    "yesterday",
-    "off",
-    "out",
-    "very",
-    "really",
-];
-
-/// Words that end in "ed" without being past tense.
-const NOT_PAST: &[&str] = &[
-    "need", "feed", "bed", "shed", "red", "seed", "speed", "weed", "bleed", "breed", "heed",
-    "proceed", "succeed", "exceed", "embed", "wed",
-];
+use super::lexicon::{COMMON_VERBS, GENERIC_VERBS, IRREGULAR, NOT_PAST, STOPWORDS};
 
 pub fn is_past_tense(verb: &str) -> bool {
     let verb = verb.to_lowercase();
@@ -174,6 +11,14 @@ pub fn is_past_tense(verb: &str) -> bool {
         return false;
     }
     IRREGULAR.iter().any(|(past, _)| *past == verb) || (verb.len() > 3 && verb.ends_with("ed"))
+}
+
+/// A word that can be the verb of a statement about a task ("call" in "did I call grandma").
+pub fn is_verb_like(word: &str) -> bool {
+    let word = word.to_lowercase();
+    is_past_tense(&word)
+        || IRREGULAR.iter().any(|(_, base)| *base == word)
+        || COMMON_VERBS.contains(&word.as_str())
 }
 
 /// A crude stem: irregular forms mapped, then common suffixes and a final "e" dropped, so
@@ -227,32 +72,136 @@ fn trim_e(word: &str) -> String {
 /// The meaningful stems of a phrase.
 pub fn stems(text: &str) -> BTreeSet<String> {
     text.split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .map(|w| w.trim_matches('\'').to_lowercase())
+        .map(|w| w.trim_matches('\'').trim_end_matches("'s").to_lowercase())
         .filter(|w| !w.is_empty() && !STOPWORDS.contains(&w.as_str()))
         .map(|w| stem(&w))
         .filter(|s| !s.is_empty())
         .collect()
 }
 
-/// How well `phrase` names `title`: matching stems, or `None` when it does not name it.
-/// An exact title beats everything; otherwise enough of the phrase must be in the title.
-pub fn score(phrase: &str, title: &str) -> Option<usize> {
-    let norm = |s: &str| {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase()
-    };
-    if norm(phrase) == norm(title) {
-        return Some(usize::MAX);
+/// How a phrase matches a title, strongest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fit {
+    /// Some of the phrase's words, at least one besides its verb.
+    Partial,
+    /// Every word of the phrase, one of them through a typo.
+    Typo,
+    /// Every word of the phrase is in the title.
+    Full,
+    /// Every word of the phrase, and every word of the title is in the phrase.
+    Covered,
+    /// The title itself.
+    Exact,
+}
+
+/// What a user said about a task: its words, and the verb of a statement, kept apart because
+/// a verb alone ("I texted my sister" against "Text the accountant") names no task.
+pub struct Wanted {
+    norm: String,
+    words: BTreeSet<String>,
+    verb: Option<String>,
+    quoted: bool,
+}
+
+impl Wanted {
+    pub fn new(text: &str, verb: Option<&str>, quoted: bool) -> Self {
+        let verb = verb.map(stem);
+        let mut words = stems(text);
+        if let Some(v) = &verb
+            && words.len() > 1
+        {
+            words.remove(v);
+        }
+        Self {
+            norm: norm(text),
+            words,
+            verb,
+            quoted,
+        }
     }
-    let wanted = stems(phrase);
-    if wanted.is_empty() {
-        return None;
+
+    /// How this names `title`, with the number of its words found there.
+    pub fn fit_score(&self, title: &str) -> Option<(Fit, usize)> {
+        let fit = self.fit(title)?;
+        let have = stems(title);
+        Some((fit, self.words.iter().filter(|w| have.contains(*w)).count()))
     }
-    let have = stems(title);
-    let matched = wanted.intersection(&have).count();
-    (matched > 0 && (matched * 2 >= wanted.len() || matched >= 2)).then_some(matched)
+
+    /// How this names `title`, or `None` when it does not.
+    pub fn fit(&self, title: &str) -> Option<Fit> {
+        let title_norm = norm(title);
+        if self.norm == title_norm {
+            return Some(Fit::Exact);
+        }
+        if self.quoted {
+            return (!self.norm.is_empty() && title_norm.contains(&self.norm)).then_some(Fit::Full);
+        }
+        let have = stems(title);
+        let only_verb = self
+            .verb
+            .as_ref()
+            .is_some_and(|v| self.words.len() == 1 && self.words.contains(v));
+        if self.words.is_empty() {
+            return None;
+        }
+        if only_verb {
+            // "I called": the verb alone is a weak hint at most.
+            return self
+                .words
+                .iter()
+                .all(|w| have.contains(w))
+                .then_some(Fit::Partial);
+        }
+        let exact = self.words.iter().filter(|w| have.contains(*w)).count();
+        let typos = self
+            .words
+            .iter()
+            .filter(|w| {
+                !have.contains(*w)
+                    && w.len() >= 4
+                    && have
+                        .iter()
+                        .any(|h| h.len() >= 4 && super::normalize::edit_distance(w, h) == 1)
+            })
+            .count();
+        // A statement's verb must fit a title that starts with a verb of its own ("I called
+        // the dentist" is not "Email the dentist"); a title without one takes any verb.
+        let title_verb = title.split_whitespace().next().is_some_and(is_verb_like);
+        let verb_agrees = self.verb.as_ref().is_none_or(|v| {
+            !title_verb
+                || have.contains(v)
+                || GENERIC_VERBS.iter().any(|g| {
+                    v.starts_with(g) || (v.len() >= 4 && super::normalize::edit_distance(v, g) == 1)
+                })
+                || have
+                    .iter()
+                    .any(|h| v.len() >= 4 && super::normalize::edit_distance(v, h) == 1)
+        });
+        let found = exact + typos;
+        if found == self.words.len() && verb_agrees {
+            if typos > 0 {
+                return Some(Fit::Typo);
+            }
+            let mut said = self.words.clone();
+            if let Some(v) = &self.verb {
+                said.insert(v.clone());
+            }
+            return Some(if have.is_subset(&said) {
+                Fit::Covered
+            } else {
+                Fit::Full
+            });
+        }
+        (found > 0).then_some(Fit::Partial)
+    }
+}
+
+fn norm(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace())
+        .to_lowercase()
 }
 
 #[cfg(test)]
@@ -281,13 +230,44 @@ mod tests {
     }
 
     #[test]
-    fn scores_prefer_real_matches() {
-        assert!(score("bought the groceries", "buy groceries").is_some());
-        assert!(score("the meeting task", "Prepare meeting notes").is_some());
-        assert!(score("the tax task", "Prepare tax return").is_some());
-        assert!(score("piano lesson", "Call mom").is_none());
-        assert!(score("the call task", "Call mom").is_some());
-        assert!(score("washed the car", "Pay bills").is_none());
-        assert_eq!(score("Pay bills", "pay  bills"), Some(usize::MAX));
+    fn fits_rank_real_matches_and_a_verb_alone_names_nothing() {
+        let fit =
+            |said: &str, verb: Option<&str>, title: &str| Wanted::new(said, verb, false).fit(title);
+        assert_eq!(fit("Pay bills", None, "pay  bills"), Some(Fit::Exact));
+        assert_eq!(
+            fit("bought the groceries", Some("bought"), "buy groceries"),
+            Some(Fit::Covered)
+        );
+        assert_eq!(
+            fit("the meeting task", None, "Prepare meeting notes"),
+            Some(Fit::Full)
+        );
+        assert_eq!(fit("the call task", None, "Call mom"), Some(Fit::Full));
+        assert_eq!(
+            fit("texted my sister", Some("texted"), "Text the accountant"),
+            None
+        );
+        assert_eq!(
+            fit("called the dentist", Some("called"), "Email the dentist"),
+            Some(Fit::Partial)
+        );
+        assert_eq!(
+            fit("did the dishes", Some("did"), "Wash the dishes"),
+            Some(Fit::Full)
+        );
+        assert_eq!(fit("the grocries", None, "buy groceries"), Some(Fit::Typo));
+        assert_eq!(fit("piano lesson", None, "Call mom"), None);
+        assert_eq!(
+            fit("electricity bill", None, "Pay bills"),
+            Some(Fit::Partial)
+        );
+        assert_eq!(
+            fit("texted", Some("texted"), "Text the accountant"),
+            Some(Fit::Partial)
+        );
+        assert_eq!(
+            Wanted::new("Buy bread", None, true).fit("Buy bread rolls"),
+            Some(Fit::Full)
+        );
     }
 }

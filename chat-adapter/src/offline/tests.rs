@@ -1,6 +1,6 @@
 //! The offline model through the whole multi-step protocol, against an in-memory stand-in for
-//! the five tools, judged by the rules of `shared/eval/nl-dev-cases.json`: on that file and on
-//! `extra-cases.json` (other phrasings of the same kinds of request).
+//! the five tools, judged by the rules of `shared/eval/nl-dev-cases.json`: on that file, on our
+//! tuning sets (`tuning-cases.json`, `extra-cases.json`) and on the held-out set.
 
 use serde_json::{Value, json};
 
@@ -49,6 +49,9 @@ impl FakeTools {
                 change("deleted", &task)
             }
             (_, Some(i)) => {
+                if let Some(c) = args.get("completed") {
+                    self.tasks[i]["completed"] = c.clone();
+                }
                 if let Some(t) = args.get("title") {
                     self.tasks[i]["title"] = t.clone();
                 }
@@ -73,10 +76,11 @@ fn turn(
     let mut called = Vec::new();
     for _ in 0..8 {
         match step(messages) {
-            ModelTurn::Reply(text) => {
+            ModelTurn::Reply { text, memo } => {
                 messages.push(ChatMessage::Assistant {
                     content: Some(text.clone()),
                     tool_calls: vec![],
+                    memo,
                 });
                 return (text, called);
             }
@@ -84,6 +88,7 @@ fn turn(
                 messages.push(ChatMessage::Assistant {
                     content: None,
                     tool_calls: calls.clone(),
+                    memo: None,
                 });
                 for call in calls {
                     let result = tools.run(&call.name, &call.arguments);
@@ -138,8 +143,12 @@ fn run_file(path: &str) -> (usize, Vec<String>) {
     (cases.len(), failures)
 }
 
+fn cases_path(file: &str) -> String {
+    format!("{}/eval/{file}", env!("CARGO_MANIFEST_DIR"))
+}
+
 fn assert_all_pass(file: &str, at_least: usize) {
-    let (total, failures) = run_file(&format!("{}/eval/{file}", env!("CARGO_MANIFEST_DIR")));
+    let (total, failures) = run_file(&cases_path(file));
     assert!(total >= at_least, "{file}: {total} cases");
     assert!(
         failures.is_empty(),
@@ -155,30 +164,138 @@ fn the_development_cases_all_pass() {
 }
 
 #[test]
+fn our_tuning_cases_all_pass() {
+    assert_all_pass("tuning-cases.json", 130);
+}
+
+#[test]
 fn other_phrasings_pass_too() {
     assert_all_pass("extra-cases.json", 60);
 }
 
+/// The held-out set is never tuned against: it measures how the model generalises. Everyday
+/// requests must pass at 95% or more, and every must-not-act case must change nothing.
 #[test]
-fn odd_input_gets_a_reply_and_no_change() {
-    for odd in [
-        "",
-        " ",
-        "🙂🙂",
-        "¿qué?",
+fn the_held_out_cases_generalise() {
+    let cases = eval::load(&cases_path("heldout-cases.json")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(cases.len() >= 100, "{} held-out cases", cases.len());
+    let (mut everyday, mut everyday_passed, mut no_act, mut no_act_passed) = (0, 0, 0, 0);
+    let mut failures = Vec::new();
+    for case in &cases {
+        let outcome = play(case);
+        let must_not_act = eval::category(case).starts_with("no-act");
+        let (total, passed) = if must_not_act {
+            (&mut no_act, &mut no_act_passed)
+        } else {
+            (&mut everyday, &mut everyday_passed)
+        };
+        *total += 1;
+        match outcome {
+            Ok(()) => *passed += 1,
+            Err(e) => failures.push(format!("{}: {e}", case["id"])),
+        }
+    }
+    eprintln!(
+        "held out: everyday {everyday_passed}/{everyday}, must-not-act {no_act_passed}/{no_act}\n{}",
+        failures.join("\n")
+    );
+    assert_eq!(no_act_passed, no_act, "a must-not-act case changed data");
+    assert!(
+        everyday_passed * 100 >= everyday * 95,
+        "everyday {everyday_passed}/{everyday} is under 95%"
+    );
+}
+
+/// Questions, negations, small talk and meta requests change nothing, whatever the list holds:
+/// played through the whole protocol (understanding, the policy and the tools), not just the
+/// parser, against tasks that a careless reading would touch.
+#[test]
+fn must_not_act_changes_nothing() {
+    let titles = [
+        "Call grandma",
+        "Text the accountant",
+        "Call mom",
+        "Pay the bills",
+        "Delete old photos",
+        "Finish the report",
+        "Buy batteries",
+    ];
+    for say in [
+        "did I call grandma already?",
+        "have I called mom yet",
+        "is the report done?",
+        "have I finished the report?",
+        "should I delete the photos task?",
+        "what happens if I delete the bills task?",
+        "I haven't called mom",
+        "I didn't pay the bills",
+        "I did not call mom",
+        "not done yet",
+        "don't delete the report",
+        "I texted my sister",
+        "I need help",
+        "I have a question about how this works",
+        "I have to go now",
+        "thanks, that's all",
+        "never mind",
+        "forget about it",
+        "forget it",
+        "cancel that",
+        "what can you do?",
+        "hello there",
+        "tell me a joke",
+        "I need a break",
+        "I have to say this is neat",
+        "ok",
+        "yes",
+        "no",
         "delete",
         "mark as done",
-        "rename to",
-        &"add ".repeat(2000),
-        "task 99999999999999999999",
+        "complete the",
+        "¿qué tareas tengo?",
+        "supprime la tâche",
+        "did the report get done?",
+        "are the bills paid?",
+        "I forgot to call grandma",
+        "I still haven't texted the accountant",
+        "can I delete the photos task?",
+        "I don't need the batteries task anymore",
+        "the report isn't done yet",
+        "I called",
+        "how do I delete a task?",
+        "delete the piano lesson",
+        "I'm tired",
     ] {
         let mut tools = FakeTools::default();
+        for title in titles {
+            tools.run("add_task", &json!({ "title": title }));
+        }
+        let before = tools.tasks.clone();
         let mut messages = vec![];
-        let (reply, called) = turn(&mut messages, &mut tools, odd);
-        assert!(!reply.is_empty(), "{odd:?}");
-        assert!(
-            called.iter().all(|c| c == "list_tasks" || c == "add_task"),
-            "{odd:?}: {called:?}"
+        let (reply, called) = turn(&mut messages, &mut tools, say);
+        let changed: Vec<&String> = called.iter().filter(|c| *c != "list_tasks").collect();
+        assert!(changed.is_empty(), "{say:?} called {changed:?}: {reply}");
+        assert_eq!(tools.tasks, before, "{say:?}");
+        assert!(!reply.is_empty(), "{say:?}");
+    }
+}
+
+/// A weak match is asked about and acted on only after "yes"; "no" leaves everything.
+#[test]
+fn weak_evidence_asks_and_only_yes_acts() {
+    for (answer, expect_deleted) in [("yes", true), ("no", false), ("what's pending?", false)] {
+        let mut tools = FakeTools::default();
+        tools.run("add_task", &json!({ "title": "Sign the permission form" }));
+        let mut messages = vec![];
+        let (question, called) = turn(&mut messages, &mut tools, "remove the school trip form");
+        assert!(question.contains("Sign the permission form"), "{question}");
+        assert!(!called.iter().any(|c| c == "delete_task"));
+        let (_, called) = turn(&mut messages, &mut tools, answer);
+        assert_eq!(
+            called.iter().any(|c| c == "delete_task"),
+            expect_deleted,
+            "{answer}"
         );
+        assert_eq!(tools.tasks.is_empty(), expect_deleted, "{answer}");
     }
 }
