@@ -5,13 +5,13 @@
 use serde_json::json;
 
 use super::{
-    Out, Replay, Step, act, decide_and_act, normalize, placeholder, policy, reply,
+    Out, Replay, Step, act, decide_and_act,
+    lexicon::{MANY_WORDS, NO_PHRASES, NO_WORDS, ONE_WORDS, YES_PHRASES, YES_WORDS},
+    normalize, placeholder, policy, reply,
     resolve::{self, Prefer, Resolved, Strength},
     state::{Choice, Op, Pending, State, Task},
     understand::{self, ChatKind, Cue, Reference, Request},
 };
-
-// ---- Answers to an open question -----------------------------------------------------------
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum YesNo {
@@ -19,95 +19,65 @@ enum YesNo {
     No,
 }
 
-fn yes_no(message: &str) -> Option<YesNo> {
+/// What a message did to the open question.
+pub(super) enum Answered {
+    /// It answered nothing: read it as a new request.
+    No,
+    /// It answered; `rest` is a request that followed a "no" ("no, delete the other one").
+    Yes { rest: Option<String> },
+}
+
+/// "yes", "sure, go ahead", "no", "never mind": the answer, and how many words it took.
+fn yes_no(message: &str) -> Option<(YesNo, usize)> {
     let words = normalize::words(message);
     let first = words.first()?.as_str();
     let text = words.join(" ");
-    let yes = [
-        "yes",
-        "y",
-        "yeah",
-        "yep",
-        "yup",
-        "ya",
-        "yea",
-        "sure",
-        "ok",
-        "okay",
-        "k",
-        "correct",
-        "right",
-        "confirm",
-        "confirmed",
-        "affirmative",
-        "absolutely",
-        "definitely",
-        "please",
-        "certainly",
-        "indeed",
-        "aye",
-        "exactly",
-    ];
-    let no = [
-        "no",
-        "n",
-        "nope",
-        "nah",
-        "don't",
-        "dont",
-        "cancel",
-        "stop",
-        "wait",
-        "negative",
-        "never",
-        "nevermind",
-        "keep",
-        "leave",
-    ];
-    let yes_phrases = [
-        "do it",
-        "go ahead",
-        "go for it",
-        "please do",
-        "that's right",
-        "that one",
-        "sounds good",
-        "of course",
-        "i do",
-        "i am sure",
-        "i'm sure",
-        "that's it",
-        "yes please",
-    ];
-    let no_phrases = [
-        "never mind",
-        "not that",
-        "forget it",
-        "don't do it",
-        "no thanks",
-        "leave it",
-        "keep it",
-        "not really",
-        "changed my mind",
-    ];
-    if no_phrases.iter().any(|p| text.starts_with(p)) || no.contains(&first) {
-        return Some(YesNo::No);
+    let phrase = |phrases: &[&str]| {
+        phrases
+            .iter()
+            .find(|p| text == **p || text.starts_with(&format!("{p} ")))
+            .map(|p| p.split_whitespace().count())
+    };
+    if let Some(n) = phrase(NO_PHRASES) {
+        return Some((YesNo::No, n));
     }
-    if yes_phrases.iter().any(|p| text.starts_with(p)) || yes.contains(&first) {
-        // "yes, and add milk" is a yes; "sure, add milk" too. Only the answer is read here.
-        return Some(YesNo::Yes);
+    if NO_WORDS.contains(&first) {
+        return Some((YesNo::No, 1));
     }
-    None
+    if let Some(n) = phrase(YES_PHRASES) {
+        return Some((YesNo::Yes, n));
+    }
+    YES_WORDS.contains(&first).then_some((YesNo::Yes, 1))
 }
 
-/// Reads `message` as the answer to the open question. `Ok(true)` when it was one.
+/// The message after its first `n` words, if anything of substance follows.
+fn after(message: &str, n: usize) -> Option<String> {
+    let rest: Vec<&str> = message.split_whitespace().skip(n).collect();
+    let rest = rest
+        .join(" ")
+        .trim_start_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace())
+        .to_owned();
+    let substantive = understand::parse(&rest)
+        .iter()
+        .any(|r| !matches!(r, Request::Chat(_)));
+    (!rest.is_empty() && substantive).then_some(rest)
+}
+
+/// Reads `message` as the answer to the open question.
 pub(super) fn answer(
     pending: &Pending,
     message: &str,
     replay: &mut Replay,
     out: &mut Out,
-) -> Step<bool> {
-    let reply = yes_no(message);
+) -> Step<Answered> {
+    let answer = yes_no(message);
+    let reply = answer.map(|(yn, _)| yn);
+    // Only a "no" carries a request of its own ("no, delete the other one"); after a "yes"
+    // the rest repeats what was confirmed ("yes, delete it").
+    let rest = answer
+        .filter(|(yn, _)| *yn == YesNo::No)
+        .and_then(|(_, n)| after(message, n));
+    let answered = Ok(Answered::Yes { rest: rest.clone() });
     match pending {
         Pending::Confirm { ops } => match reply {
             Some(YesNo::Yes) => {
@@ -123,18 +93,18 @@ pub(super) fn answer(
                     })
                     .collect();
                 act(&pairs, replay, out)?;
-                Ok(true)
+                answered
             }
             Some(YesNo::No) => {
                 out.say(reply::nothing_changed());
-                Ok(true)
+                answered
             }
-            None => Ok(false),
+            None => Ok(Answered::No),
         },
         Pending::Choose { action, candidates } => {
             if reply == Some(YesNo::No) || is_dismissal(message) {
                 out.say(reply::nothing_changed());
-                return Ok(true);
+                return answered;
             }
             let tasks = replay.tasks()?;
             let candidates: Vec<Task> = candidates
@@ -142,7 +112,7 @@ pub(super) fn answer(
                 .filter_map(|id| tasks.iter().find(|t| t.id == *id).cloned())
                 .collect();
             let Some(chosen) = chosen(message, &candidates) else {
-                return Ok(false);
+                return Ok(Answered::No);
             };
             match action {
                 Choice::Status => {
@@ -162,64 +132,31 @@ pub(super) fn answer(
                     )?;
                 }
             }
-            Ok(true)
+            Ok(Answered::Yes { rest: None })
         }
         Pending::Split { whole, parts } => {
             if reply == Some(YesNo::No) || is_dismissal(message) {
                 out.say(reply::nothing_changed());
-                return Ok(true);
+                return answered;
             }
             let words = normalize::words(message);
             let text = words.join(" ");
             let count = parts.len().to_string();
-            let one = [
-                "one",
-                "1",
-                "single",
-                "just one",
-                "one task",
-                "together",
-                "as one",
-                "a single task",
-                "one please",
-            ]
-            .iter()
-            .any(|w| text == *w || text.starts_with(&format!("{w} ")))
+            let one = ONE_WORDS
+                .iter()
+                .any(|w| text == *w || text.starts_with(&format!("{w} ")))
                 || text.contains("one task")
                 || text.contains("single");
-            let many_words = [
-                "separately",
-                "separate",
-                "several",
-                "split",
-                "each",
-                "individually",
-                "many",
-                "multiple",
-                "all",
-                "both",
-                "two",
-                "three",
-                "four",
-                "five",
-                "six",
-                "seven",
-                "eight",
-                "nine",
-                "ten",
-                "apart",
-                "different",
-            ];
             let many = words
                 .iter()
-                .any(|w| many_words.contains(&w.as_str()) || *w == count)
+                .any(|w| MANY_WORDS.contains(&w.as_str()) || *w == count)
                 || text.contains("separate");
             let titles: Vec<String> = if one && !many {
                 vec![whole.clone()]
             } else if many && !one {
                 parts.clone()
             } else {
-                return Ok(false);
+                return Ok(Answered::No);
             };
             let ops: Vec<Op> = titles
                 .iter()
@@ -228,7 +165,7 @@ pub(super) fn answer(
             let pairs: Vec<(Op, Task)> =
                 ops.iter().map(|op| (op.clone(), placeholder(op))).collect();
             act(&pairs, replay, out)?;
-            Ok(true)
+            Ok(Answered::Yes { rest: None })
         }
         Pending::Title => {
             let requests = understand::parse(message);
@@ -237,12 +174,12 @@ pub(super) fn answer(
                 [Request::Chat(ChatKind::OffTopic)] | [Request::Unclear { .. }]
             );
             if !is_title {
-                return Ok(false);
+                return Ok(Answered::No);
             }
             let title = understand::clean_title(message);
             let op = Op::new("add_task", json!({ "title": title }));
             act(&[(op.clone(), placeholder(&op))], replay, out)?;
-            Ok(true)
+            Ok(Answered::Yes { rest: None })
         }
     }
 }

@@ -155,3 +155,43 @@ pub const OPEN_WORDS: &[&str] = &[
 pub const DONE_WORDS: &[&str] = &[
     "completed", "finished", "done", "checked", "ticked", "crossed", "old", "closed",
 ];
+
+/// Answers to a yes/no question.
+#[rustfmt::skip]
+pub const YES_WORDS: &[&str] = &[
+    "yes", "y", "yeah", "yep", "yup", "ya", "yea", "sure", "ok", "okay", "k", "correct", "right",
+    "confirm", "confirmed", "affirmative", "absolutely", "definitely", "please", "certainly",
+    "indeed", "aye", "exactly",
+];
+
+#[rustfmt::skip]
+pub const NO_WORDS: &[&str] = &[
+    "no", "n", "nope", "nah", "don't", "dont", "cancel", "stop", "wait", "negative", "never",
+    "nevermind", "keep", "leave",
+];
+
+#[rustfmt::skip]
+pub const YES_PHRASES: &[&str] = &[
+    "do it", "go ahead", "go for it", "please do", "that's right", "that one", "sounds good",
+    "of course", "i do", "i am sure", "i'm sure", "that's it", "yes please",
+];
+
+#[rustfmt::skip]
+pub const NO_PHRASES: &[&str] = &[
+    "never mind", "not that", "forget it", "don't do it", "no thanks", "leave it", "keep it",
+    "not really", "changed my mind",
+];
+
+/// Answers to "one task or several?".
+#[rustfmt::skip]
+pub const ONE_WORDS: &[&str] = &[
+    "one", "1", "single", "just one", "one task", "together", "as one", "a single task",
+    "one please",
+];
+
+#[rustfmt::skip]
+pub const MANY_WORDS: &[&str] = &[
+    "separately", "separate", "several", "split", "each", "individually", "many", "multiple",
+    "all", "both", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "apart", "different",
+];

@@ -235,12 +235,16 @@ enum Flow {
 
 fn respond_to(message: &str, state: &State, replay: &mut Replay) -> Step<Out> {
     let mut out = Out::default();
-    if let Some(pending) = &state.pending
-        && answer::answer(pending, message, replay, &mut out)?
-    {
-        return Ok(out);
+    let mut message = message.to_owned();
+    if let Some(pending) = &state.pending {
+        match answer::answer(pending, &message, replay, &mut out)? {
+            answer::Answered::No => {}
+            answer::Answered::Yes { rest: None } => return Ok(out),
+            // "no, delete the other one": the answer, then a request of its own.
+            answer::Answered::Yes { rest: Some(rest) } => message = rest,
+        }
     }
-    for request in understand::parse(message) {
+    for request in understand::parse(&message) {
         if let Flow::Wait = handle(&request, state, replay, &mut out)? {
             break;
         }

@@ -299,3 +299,27 @@ fn weak_evidence_asks_and_only_yes_acts() {
         assert_eq!(tools.tasks.is_empty(), expect_deleted, "{answer}");
     }
 }
+
+/// "no, …" declines the question and reads the rest as a request; "yes, delete it" runs the
+/// confirmed call once.
+#[test]
+fn an_answer_can_carry_a_request() {
+    let mut tools = FakeTools::default();
+    tools.run("add_task", &json!({ "title": "Sign the permission form" }));
+    tools.run("add_task", &json!({ "title": "Pack lunches" }));
+    let mut messages = vec![];
+    turn(&mut messages, &mut tools, "remove the school trip form");
+    let (reply, called) = turn(&mut messages, &mut tools, "no, delete the lunches one");
+    assert_eq!(called, ["list_tasks", "delete_task"], "{reply}");
+    assert_eq!(tools.tasks.len(), 1);
+    assert_eq!(tools.tasks[0]["title"], "Sign the permission form");
+
+    turn(
+        &mut messages,
+        &mut tools,
+        "can I delete the permission form?",
+    );
+    let (reply, called) = turn(&mut messages, &mut tools, "yes, delete it");
+    assert_eq!(called, ["list_tasks", "delete_task"], "{reply}");
+    assert!(tools.tasks.is_empty());
+}

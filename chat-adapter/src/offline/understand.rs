@@ -1548,8 +1548,9 @@ mod tests {
         assert_eq!(parse("buy salt and pepper").len(), 1);
     }
 
+    /// Small talk, other languages and odd input are never read as a change or an add.
     #[test]
-    fn other_languages_and_odd_input() {
+    fn chat_and_odd_input_never_act() {
         for say in [
             "añade comprar leche",
             "ajoute acheter du pain",
@@ -1557,8 +1558,30 @@ mod tests {
         ] {
             assert_eq!(parse(say), vec![Request::Foreign], "{say}");
         }
-        for odd in ["", "   ", "🙂", "???", &"x".repeat(5000), "\"", "add \""] {
-            let _ = parse(odd);
+        for odd in [
+            "",
+            "   ",
+            "🙂",
+            "???",
+            &"x".repeat(5000),
+            "\"",
+            "hi",
+            "thanks!",
+            "help",
+            "lol",
+            "tell me a joke about penguins",
+            "what's the weather like?",
+            "ok cool",
+        ] {
+            for request in parse(odd) {
+                assert!(
+                    !matches!(
+                        request,
+                        Request::Add(_) | Request::Change { .. } | Request::Undo
+                    ),
+                    "{odd:?}: {request:?}"
+                );
+            }
         }
         assert_eq!(one("add a café run"), one("add a café run"));
         assert!(matches!(one("add a café run"), Request::Add(_)));
