@@ -11,7 +11,7 @@ if [ ${#cases[@]} -eq 0 ]; then
   # The shared dev set when this checkout sits beside shared/, else the copy kept here.
   dev=chat-adapter/eval/nl-dev-cases.json
   [ -f ../shared/eval/nl-dev-cases.json ] && dev=../shared/eval/nl-dev-cases.json
-  cases=("$dev" chat-adapter/eval/tuning-cases.json chat-adapter/eval/extra-cases.json chat-adapter/eval/heldout-cases.json)
+  cases=("$dev" chat-adapter/eval/tuning-cases.json chat-adapter/eval/extra-cases.json chat-adapter/eval/heldout-cases.json chat-adapter/eval/heldout2-cases.json)
 fi
 
 cargo build --release --locked -p todo-mcp -p todo-chat

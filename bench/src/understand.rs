@@ -12,11 +12,12 @@ use std::{
 use anyhow::bail;
 use serde_json::json;
 
-const DEFAULT_CASES: [&str; 4] = [
+const DEFAULT_CASES: [&str; 5] = [
     "chat-adapter/eval/nl-dev-cases.json",
     "chat-adapter/eval/tuning-cases.json",
     "chat-adapter/eval/extra-cases.json",
     "chat-adapter/eval/heldout-cases.json",
+    "chat-adapter/eval/heldout2-cases.json",
 ];
 
 #[derive(clap::Args)]

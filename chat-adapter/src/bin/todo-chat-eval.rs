@@ -80,7 +80,9 @@ impl Player {
                     &token,
                     reqwest::Method::POST,
                     &format!("{base}/tasks"),
-                    Some(json!({ "title": setup["title"] })),
+                    Some(
+                        json!({ "title": setup["title"], "description": setup.get("description") }),
+                    ),
                 )
                 .await?;
             let id = task["id"].as_i64().context("created task has an id")?;

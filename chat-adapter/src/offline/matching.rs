@@ -99,6 +99,9 @@ pub enum Fit {
 pub struct Wanted {
     norm: String,
     words: BTreeSet<String>,
+    /// Each stem's word as written, for typos a stem hides ("parkng" is one letter from
+    /// "parking", but two from its stem "park").
+    written: Vec<(String, String)>,
     verb: Option<String>,
     quoted: bool,
 }
@@ -112,9 +115,15 @@ impl Wanted {
         {
             words.remove(v);
         }
+        let written = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| (stem(w), w.to_lowercase()))
+            .collect();
         Self {
             norm: norm(text),
             words,
+            written,
             verb,
             quoted,
         }
@@ -153,15 +162,25 @@ impl Wanted {
                 .then_some(Fit::Partial);
         }
         let exact = self.words.iter().filter(|w| have.contains(*w)).count();
+        let title_words: Vec<String> = title
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() >= 4)
+            .map(str::to_lowercase)
+            .collect();
+        let one_off = |a: &str, b: &str| {
+            a.len() >= 4 && b.len() >= 4 && super::normalize::edit_distance(a, b) == 1
+        };
         let typos = self
             .words
             .iter()
             .filter(|w| {
                 !have.contains(*w)
-                    && w.len() >= 4
-                    && have
-                        .iter()
-                        .any(|h| h.len() >= 4 && super::normalize::edit_distance(w, h) == 1)
+                    && (have.iter().any(|h| one_off(w, h))
+                        || self
+                            .written
+                            .iter()
+                            .filter(|(s, _)| s == *w)
+                            .any(|(_, raw)| title_words.iter().any(|t| one_off(raw, t))))
             })
             .count();
         // A statement's verb must fit a title that starts with a verb of its own ("I called
@@ -178,19 +197,18 @@ impl Wanted {
                     .any(|h| v.len() >= 4 && super::normalize::edit_distance(v, h) == 1)
         });
         let found = exact + typos;
-        if found == self.words.len() && verb_agrees {
+        let mut said = self.words.clone();
+        if let Some(v) = &self.verb {
+            said.insert(v.clone());
+        }
+        // Every word of the title was said: the verb cannot point elsewhere ("I paid the water
+        // bill" names "Water bill", though "water" can be a verb).
+        let covered = typos == 0 && have.is_subset(&said);
+        if found == self.words.len() && (verb_agrees || covered) {
             if typos > 0 {
                 return Some(Fit::Typo);
             }
-            let mut said = self.words.clone();
-            if let Some(v) = &self.verb {
-                said.insert(v.clone());
-            }
-            return Some(if have.is_subset(&said) {
-                Fit::Covered
-            } else {
-                Fit::Full
-            });
+            return Some(if covered { Fit::Covered } else { Fit::Full });
         }
         (found > 0).then_some(Fit::Partial)
     }

@@ -108,7 +108,11 @@ fn turn(
 fn play(case: &Value) -> Result<(), String> {
     let mut tools = FakeTools::default();
     for setup in case["setup"].as_array().into_iter().flatten() {
-        let added = tools.run("add_task", &json!({ "title": setup["title"] }));
+        let mut args = json!({ "title": setup["title"] });
+        if let Some(d) = setup.get("description") {
+            args["description"] = d.clone();
+        }
+        let added = tools.run("add_task", &args);
         if setup["completed"] == true {
             tools.run("complete_task", &json!({ "task_id": added["task_id"] }));
         }
@@ -173,12 +177,21 @@ fn other_phrasings_pass_too() {
     assert_all_pass("extra-cases.json", 60);
 }
 
-/// The held-out set is never tuned against: it measures how the model generalises. Everyday
+/// The held-out sets are never tuned against: they measure how the model generalises. Everyday
 /// requests must pass at 95% or more, and every must-not-act case must change nothing.
 #[test]
 fn the_held_out_cases_generalise() {
-    let cases = eval::load(&cases_path("heldout-cases.json")).unwrap_or_else(|e| panic!("{e}"));
-    assert!(cases.len() >= 100, "{} held-out cases", cases.len());
+    held_out("heldout-cases.json");
+}
+
+#[test]
+fn the_second_held_out_set_generalises() {
+    held_out("heldout2-cases.json");
+}
+
+fn held_out(file: &str) {
+    let cases = eval::load(&cases_path(file)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(cases.len() >= 100, "{file}: {} held-out cases", cases.len());
     let (mut everyday, mut everyday_passed, mut no_act, mut no_act_passed) = (0, 0, 0, 0);
     let mut failures = Vec::new();
     for case in &cases {
@@ -196,7 +209,7 @@ fn the_held_out_cases_generalise() {
         }
     }
     eprintln!(
-        "held out: everyday {everyday_passed}/{everyday}, must-not-act {no_act_passed}/{no_act}\n{}",
+        "{file}: everyday {everyday_passed}/{everyday}, must-not-act {no_act_passed}/{no_act}\n{}",
         failures.join("\n")
     );
     assert_eq!(no_act_passed, no_act, "a must-not-act case changed data");

@@ -367,6 +367,7 @@ fn is_foreign(raw: &str) -> bool {
         .count();
     let marked = raw.contains(['¿', '¡', 'ß']);
     (foreign >= 2 && foreign > english)
+        || (foreign >= 1 && english == 0 && words.len() >= 3)
         || (marked && english == 0)
         || (words.len() <= 2 && foreign == words.len() && foreign > 0 && english == 0)
 }
@@ -672,7 +673,7 @@ pattern!(
 );
 pattern!(
     CHANGE_TO,
-    r"(?i)^(?:change|update|edit|modify|alter|correct|fix|make)\s+(.+?)\s+(?:to|into|so it says|so it reads|to say|to read)\s*:?\s+(.+)$"
+    r"(?i)^(?:change|update|edit|modify|alter|correct|fix)\s+(.+?)\s+(?:to|into|so it says|so it reads|to say|to read)\s*:?\s+(.+)$"
 );
 pattern!(
     REOPEN,
@@ -823,11 +824,11 @@ pattern!(
 );
 pattern!(
     IMPLICIT_ADD,
-    r"(?i)^(?:remind me(?:\s+to|\s+about)?|don'?t let me forget(?:\s+to|\s+about)?|do not let me forget(?:\s+to|\s+about)?|don'?t forget(?:\s+to|\s+about)?|do not forget(?:\s+to|\s+about)?|make sure i(?:\s+remember to)?|remember to|i\s+(?:really\s+|also\s+|still\s+|probably\s+|definitely\s+|seriously\s+)?(?:need|have|want|ought|got|plan|intend|am going|'m going|was going)\s+to(?:\s+remember\s+to)?|i\s+(?:really\s+|also\s+|still\s+|probably\s+|definitely\s+)?(?:must|should|gotta|shall|gonna)|i'?ve got to|i'?ll need to|i'?ll have to|i need to remember to|need to|have to|gotta|got to|must|should|todo\s*:|to-?do\s*:|task\s*:|reminder\s*:|note to self\s*:?)\s*[:,-]?\s+(.+)$"
+    r"(?i)^(?:remind me(?:\s+to|\s+about)?|don'?t let me forget(?:\s+to|\s+about)?|do not let me forget(?:\s+to|\s+about)?|don'?t forget(?:\s+to|\s+about)?|do not forget(?:\s+to|\s+about)?|make sure i(?:\s+remember to)?|remember to|i\s+(?:really\s+|also\s+|still\s+|probably\s+|definitely\s+|seriously\s+)?(?:need|have|want|ought|got|plan|intend|am going|'m going|was going)\s+to(?:\s+remember\s+to)?|i\s+(?:really\s+|also\s+|still\s+|probably\s+|definitely\s+)?(?:must|should|gotta|shall|gonna)|i'?ve got to|i have got to|i will need to|i will have to|i'?ll need to|i'?ll have to|i need to remember to|need to|have to|gotta|got to|must|should|todo\s*:|to-?do\s*:|task\s*:|reminder\s*:|note to self\s*:?)\s*[:,-]?\s+(.+)$"
 );
 pattern!(
     I_NEED_THING,
-    r"(?i)^(?:i|we)\s+(?:really\s+|still\s+|also\s+)?(?:need|want|require)\s+(?:some\s+|more\s+|a\s+new\s+|new\s+)?(.+)$"
+    r"(?i)^(?:i|we)\s+(?:really\s+|still\s+|also\s+)?(?:need|want|require)\s+(?:some\s+|more\s+)?(.+)$"
 );
 pattern!(
     WITH_DESCRIPTION,
@@ -1046,7 +1047,8 @@ fn statement(text: &str) -> Option<Request> {
     let c = I_PAST.captures(text)?;
     let verb = c[1].to_lowercase();
     let rest = c[2].trim();
-    if !super::matching::is_past_tense(&verb) {
+    // "I got to go", "I've got to renew it": an obligation, not a thing done.
+    if !super::matching::is_past_tense(&verb) || (verb == "got" && rest.starts_with("to ")) {
         return None;
     }
     if NOT_DONE_VERBS.contains(&verb.as_str()) {
