@@ -118,6 +118,13 @@ start "todo-mcp-sqlite-$suffix" "http://$sqlite_mcp/readyz" -e BETTER_AUTH_SECRE
   -e TODO_MCP_LISTEN="$sqlite_mcp" "todo-mcp:$tag"
 sqlite_ms=$ready_ms
 
+echo "==> the image as an IDE's stdio server: each examples/docker configuration, as written"
+volume="todo-mcp-stdio-$suffix"
+for config in examples/docker/*.json; do
+  python3 scripts/docker_stdio_check.py "$config" "$tag" "$volume"
+done
+docker volume rm "$volume" >/dev/null
+
 echo "==> the chart's manifests, run: image names, env, secret keys, args, ports and probes fit the images"
 helm template todo chart --namespace todo --kube-version 1.34.0 -f chart/ci/minikube.yaml >"$work/chart.yaml"
 python3 scripts/chart_check.py images "$work/chart.yaml" "$tag"

@@ -33,6 +33,7 @@ wait_ready() {
 target/release/todo-mcp serve --listen "$mcp_listen" 2>.dev/todo-mcp.log &
 pids+=($!)
 wait_ready "$mcp_listen" todo-mcp
+echo "http://$mcp_listen/mcp" >.dev/mcp-url   # for examples/remote-http and other clients
 MCP_SERVER_URL="http://$mcp_listen/mcp" target/release/todo-chat serve --listen "$chat_listen" 2>.dev/todo-chat.log &
 pids+=($!)
 wait_ready "$chat_listen" todo-chat

@@ -174,14 +174,15 @@ async fn api(
         (Method::POST, ["chat"]) => chat(app, &caller, &token, read_json(request).await?).await,
         (Method::GET, ["tasks"]) => {
             let status = query_param(&query, "status").unwrap_or_else(|| "all".to_owned());
-            let tasks = task_tool(
+            let listed = task_tool(
                 app,
                 &token,
                 "list_tasks",
                 json!({ "user_id": caller.as_str(), "status": status }),
             )
             .await?;
-            Ok(h::json(StatusCode::OK, &tasks))
+            // list_tasks answers `{"tasks": [...]}`; the REST list stays a plain array.
+            Ok(h::json(StatusCode::OK, &listed["tasks"]))
         }
         (Method::POST, ["tasks"]) => {
             let body = read_json(request).await?;

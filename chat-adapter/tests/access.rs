@@ -119,7 +119,17 @@ async fn another_users_tasks_and_conversations_answer_like_missing_ones() {
             stack.api(&unique_user("alice")),
             stack.api(&unique_user("bob")),
         );
+        // Task numbers are per user: alice has a task 1 of her own, so bob's foreign task is one
+        // whose number alice does not have.
+        let alices_task = alice.add("alice's own").await;
+        bob.add("bob's first").await;
+        bob.add("bob's second").await;
         let bobs_task = bob.add("bob's secret").await;
+        assert_eq!(
+            (alices_task, bobs_task),
+            (1, 3),
+            "[{backend:?}] per-user numbers"
+        );
         let bobs_chat = bob.chat("hello", None).await["conversation_id"]
             .as_i64()
             .unwrap();
@@ -173,11 +183,45 @@ async fn another_users_tasks_and_conversations_answer_like_missing_ones() {
         }
         let (status, body) = alice.try_chat("hi", Some(bobs_chat)).await;
         assert_eq!(status, 404, "[{backend:?}] {body}");
-        assert!(alice.tasks().await.is_empty());
-        let bobs = bob.tasks().await;
+
+        // A number both have: alice acting on it reaches her own task, never bob's.
+        let (status, renamed) = alice
+            .send(
+                Method::PATCH,
+                &format!("/tasks/{alices_task}/complete"),
+                None,
+            )
+            .await;
         assert_eq!(
-            (bobs[0]["title"].as_str(), bobs[0]["completed"].as_bool()),
-            (Some("bob's secret"), Some(false))
+            (status, renamed["title"].as_str()),
+            (200, Some("alice's own")),
+            "[{backend:?}] {renamed}"
+        );
+        let alices = alice.tasks().await;
+        assert_eq!(
+            alices.len(),
+            1,
+            "[{backend:?}] alice sees only her own task"
+        );
+        let bobs = bob.tasks().await;
+        let bobs: Vec<_> = bobs
+            .iter()
+            .map(|t| {
+                (
+                    t["id"].as_i64().unwrap(),
+                    t["title"].as_str().unwrap(),
+                    t["completed"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            bobs,
+            [
+                (1, "bob's first", false),
+                (2, "bob's second", false),
+                (3, "bob's secret", false)
+            ],
+            "[{backend:?}] bob's tasks untouched"
         );
         assert_eq!(
             bob.messages(bobs_chat).await.len(),

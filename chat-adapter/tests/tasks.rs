@@ -20,6 +20,10 @@ async fn the_rest_facade_manages_tasks_through_the_tools() {
             .await;
         assert_eq!(status, 201, "[{backend:?}] {created}");
         let id = created["id"].as_i64().unwrap();
+        assert_eq!(
+            id, 1,
+            "[{backend:?}] a new user's first task is their task 1"
+        );
         let mut keys: Vec<&str> = created
             .as_object()
             .unwrap()
@@ -39,7 +43,7 @@ async fn the_rest_facade_manages_tasks_through_the_tools() {
             ]
         );
         assert_eq!(created["title"], "Call mom");
-        api.add("Pay bills").await;
+        assert_eq!(api.add("Pay bills").await, 2, "[{backend:?}]");
 
         let (status, updated) = api
             .send(
@@ -140,5 +144,10 @@ async fn the_rest_facade_manages_tasks_through_the_tools() {
             .await;
         assert_eq!(status, 404);
         assert_eq!(api.tasks().await.len(), 1, "[{backend:?}]");
+        assert_eq!(
+            api.add("Water plants").await,
+            3,
+            "[{backend:?}] a deleted task's number is not reused"
+        );
     }
 }

@@ -1,7 +1,11 @@
 //! `todo-mcp`: the todo tools as an MCP server, over stdio or Streamable HTTP.
 
 mod http;
+mod jsonrpc_guard;
+mod mcp_endpoint;
 mod metrics;
+mod origin;
+mod stdio;
 mod store;
 mod task;
 mod tools;
@@ -20,7 +24,7 @@ use todo_common::{
 use crate::{
     metrics::Metrics,
     store::TaskStore,
-    tools::{Principal, TodoServer},
+    tools::{EnabledTools, Principal, TodoServer},
 };
 
 #[derive(Parser)]
@@ -77,6 +81,37 @@ struct ServeArgs {
         default_value = "localhost,127.0.0.1,::1"
     )]
     allowed_hosts: Vec<String>,
+    /// Browser origins accepted in the Origin header, e.g. https://todo.example.com,
+    /// http://localhost:* (`:*` any port, `null` for Origin: null). Default: http(s) origins
+    /// whose host is one of --allowed-hosts. Requests without Origin are always accepted.
+    #[arg(long, env = "TODO_MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
+    allowed_origins: Option<Vec<String>>,
+    #[command(flatten)]
+    tools: ToolArgs,
+}
+
+/// Which tools to offer, for IDEs that should see fewer than all five.
+#[derive(Args)]
+struct ToolArgs {
+    /// Offer only the read-only tools (list_tasks).
+    #[arg(long, env = "TODO_MCP_READ_ONLY")]
+    read_only: bool,
+    /// Offer only these tools, e.g. add_task,list_tasks (with --read-only: the read-only ones
+    /// among them).
+    #[arg(
+        long,
+        env = "TODO_MCP_TOOLS",
+        value_delimiter = ',',
+        value_parser = clap::builder::PossibleValuesParser::new(todo_common::TOOL_NAMES)
+    )]
+    tools: Option<Vec<String>>,
+}
+
+impl ToolArgs {
+    fn enabled(&self) -> anyhow::Result<EnabledTools> {
+        EnabledTools::select(self.read_only, self.tools.as_deref())
+            .context("--read-only / --tools (TODO_MCP_READ_ONLY / TODO_MCP_TOOLS)")
+    }
 }
 
 #[derive(Args)]
@@ -96,6 +131,8 @@ struct StdioArgs {
     /// Single-user local mode: act as this user id.
     #[arg(long, env = "TODO_USER_ID")]
     user_id: Option<String>,
+    #[command(flatten)]
+    tools: ToolArgs,
 }
 
 #[derive(Args)]
@@ -121,6 +158,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Health { listen, probe } => Ok(probe.check(listen.listen).await?),
         Command::Serve(args) => {
             let keys = args.secret.keys()?;
+            let tools = args.tools.enabled()?;
             let store = open_store(&args.db).await?;
             let listen = args.listen.listen;
             let listener = tokio::net::TcpListener::bind(listen)
@@ -128,8 +166,14 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot listen on {listen}"))?;
             let addr = listener.local_addr()?;
             tracing::info!(%addr, backend = store.db().backend(), "listening");
+            let origins =
+                origin::OriginPolicy::new(&args.allowed_hosts, args.allowed_origins.as_deref())
+                    .map_err(anyhow::Error::msg)
+                    .context("--allowed-origins (TODO_MCP_ALLOWED_ORIGINS)")?;
             let settings = http::HttpSettings {
                 allowed_hosts: args.allowed_hosts,
+                tools,
+                origins,
             };
             http::serve(
                 listener,
@@ -143,6 +187,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Stdio(args) => {
+            let tools = args.tools.enabled()?;
             let user = match (&args.token, &args.user_id) {
                 (Some(token), _) => args
                     .secret
@@ -162,8 +207,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 store.clone(),
                 Principal::Fixed(user),
                 Arc::new(Metrics::default()),
-            );
-            let running = server.serve(rmcp::transport::stdio()).await?;
+            )
+            .with_tools(&tools);
+            let running = server.serve(stdio::transport()).await?;
             running.waiting().await?;
             store.db().close().await;
             Ok(())

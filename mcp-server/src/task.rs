@@ -1,21 +1,41 @@
 //! The task model and the contract's rules for titles and descriptions.
 
 use chrono::{DateTime, Utc};
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 1000;
 
 /// A task as the tools and the REST façade return it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema, sqlx::FromRow)]
 pub struct Task {
+    /// The task's number in the user's list.
+    #[schemars(schema_with = "task_number_schema")]
     pub id: i64,
+    /// The title, 1 to 200 characters.
     pub title: String,
+    /// The longer details, or null when there are none.
     pub description: Option<String>,
+    /// Whether the task is done.
     pub completed: bool,
+    /// When the task was added (RFC 3339, UTC).
+    #[schemars(schema_with = "timestamp_schema")]
     pub created_at: DateTime<Utc>,
+    /// When the task last changed (RFC 3339, UTC).
+    #[schemars(schema_with = "timestamp_schema")]
     pub updated_at: DateTime<Utc>,
+}
+
+/// A task number in a schema: a plain integer from 1. Not schemars' `"format": "int64"`, which
+/// strict JSON Schema validators (Ajv) refuse as an unknown format.
+pub fn task_number_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "integer", "minimum": 1 })
+}
+
+/// A timestamp in a schema, as chrono serialises it (without needing schemars' chrono feature).
+fn timestamp_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "string", "format": "date-time" })
 }
 
 // Which tasks `list_tasks` returns. Inlined, and with no doc comments on the type or its

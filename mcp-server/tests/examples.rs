@@ -1,5 +1,8 @@
 //! The client configurations in examples/ work as written: each stdio one is started exactly
-//! as an IDE would start it (with the binary path filled in) and adds and lists a task.
+//! as an IDE would start it (with the binary path filled in) and adds and lists a task, on a
+//! checkout as fresh as a clone (nothing but its root exists: no `.dev/`, no `target/` output
+//! but the binary); the remote HTTP one connects with its header and a token. The shell walk-
+//! through in examples/remote-http/README.md runs in scripts/mcp-compat-test.sh.
 
 mod support;
 
@@ -30,7 +33,6 @@ fn server_entries(file: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn stdio_examples_add_and_list_tasks() {
-    let workspace = format!("{}/..", env!("CARGO_MANIFEST_DIR"));
     for file in [
         "claude-desktop/claude_desktop_config.json",
         "vscode/mcp.json",
@@ -38,6 +40,8 @@ async fn stdio_examples_add_and_list_tasks() {
     ] {
         for entry in server_entries(file) {
             let home = tempfile::tempdir().unwrap();
+            // A fresh clone: its root exists and nothing in it was made by a run yet.
+            let clone = tempfile::tempdir().unwrap();
             let command = entry["command"].as_str().expect("command");
             assert!(
                 command.starts_with(PLACEHOLDER),
@@ -61,11 +65,10 @@ async fn stdio_examples_add_and_list_tasks() {
                 .into_iter()
                 .flatten()
             {
-                let value = value.as_str().unwrap().replace(PLACEHOLDER, &workspace);
-                let value = value.replace(
-                    &format!("{workspace}/.dev"),
-                    &home.path().display().to_string(),
-                );
+                let value = value
+                    .as_str()
+                    .unwrap()
+                    .replace(PLACEHOLDER, &clone.path().display().to_string());
                 process.env(key, value);
             }
             let (transport, _) = TokioChildProcess::builder(process)
@@ -89,7 +92,57 @@ async fn stdio_examples_add_and_list_tasks() {
             let listed =
                 result_json(&call(&client, "list_tasks", json!({ "user_id": user })).await)
                     .unwrap();
-            assert_eq!(listed[0]["title"], "from the example", "{file}");
+            assert_eq!(listed["tasks"][0]["title"], "from the example", "{file}");
         }
+    }
+}
+
+#[tokio::test]
+async fn remote_http_example_connects_with_its_header_and_a_token() {
+    let file = "remote-http/vscode-mcp.json";
+    let path = format!("{}/../examples/{file}", env!("CARGO_MANIFEST_DIR"));
+    let config: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let input = &config["inputs"][0];
+    assert_eq!(
+        input["type"], "promptString",
+        "{file}: the token is prompted for"
+    );
+    assert_eq!(input["password"], true, "{file}: the token is masked");
+    let reference = format!("${{input:{}}}", input["id"].as_str().unwrap());
+    for entry in server_entries(file) {
+        assert_eq!(entry["type"], "http", "{file}");
+        let url = entry["url"].as_str().unwrap();
+        assert_eq!(
+            url, "http://127.0.0.1:8001/mcp",
+            "{file}: the address `make dev` serves"
+        );
+        let header = entry["headers"]["Authorization"].as_str().unwrap();
+        assert_eq!(
+            header,
+            format!("Bearer {reference}"),
+            "{file}: bearer header"
+        );
+
+        // The same connection to a server on a free port: only the port differs.
+        let dir = tempfile::tempdir().unwrap();
+        let server =
+            support::Server::start(&format!("sqlite://{}/todo.db", dir.path().display())).await;
+        let user = support::unique_user("example");
+        let token = header
+            .replace(&reference, &support::token_for(&user))
+            .trim_start_matches("Bearer ")
+            .to_owned();
+        let client = server.client(&token).await;
+        let added = call(
+            &client,
+            "add_task",
+            json!({ "user_id": user, "title": "from the HTTP example" }),
+        )
+        .await;
+        assert!(result_json(&added).is_ok(), "{file}: add_task");
+        let listed =
+            result_json(&call(&client, "list_tasks", json!({ "user_id": user })).await).unwrap();
+        let tasks = listed.get("tasks").unwrap_or(&listed);
+        assert_eq!(tasks[0]["title"], "from the HTTP example", "{file}");
     }
 }

@@ -103,12 +103,12 @@ async fn bad_tokens_get_401_before_any_tool_runs() {
             support::result_json(&call(&owner, "list_tasks", json!({ "user_id": user })).await)
                 .unwrap();
         assert_eq!(
-            tasks.as_array().map(Vec::len),
+            tasks["tasks"].as_array().map(Vec::len),
             Some(1),
             "[{backend:?}] no tool ran"
         );
-        assert_eq!(tasks[0]["title"], "mine");
-        assert_eq!(tasks[0]["completed"], false);
+        assert_eq!(tasks["tasks"][0]["title"], "mine");
+        assert_eq!(tasks["tasks"][0]["completed"], false);
     }
 }
 
@@ -197,7 +197,7 @@ async fn another_users_task_answers_exactly_like_a_missing_one() {
                 .unwrap();
         assert_eq!(
             listed,
-            json!([]),
+            json!({ "tasks": [] }),
             "[{backend:?}] alice sees none of bob's tasks"
         );
         let bobs_view =
@@ -205,8 +205,8 @@ async fn another_users_task_answers_exactly_like_a_missing_one() {
                 .unwrap();
         assert_eq!(
             (
-                bobs_view[0]["title"].as_str(),
-                bobs_view[0]["completed"].as_bool()
+                bobs_view["tasks"][0]["title"].as_str(),
+                bobs_view["tasks"][0]["completed"].as_bool()
             ),
             (Some("secret"), Some(false))
         );

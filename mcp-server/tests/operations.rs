@@ -95,14 +95,15 @@ async fn readiness_follows_the_database_and_recovers_without_restart() {
         )
         .is_ok()
     );
-    let titles: Vec<String> =
-        result_json(&call(&client, "list_tasks", json!({ "user_id": user })).await)
-            .unwrap()
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["title"].as_str().unwrap().to_owned())
-            .collect();
+    let titles: Vec<String> = result_json(
+        &call(&client, "list_tasks", json!({ "user_id": user })).await,
+    )
+    .unwrap()["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["title"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(
         titles,
         ["before", "after"],

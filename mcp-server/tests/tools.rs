@@ -2,8 +2,11 @@
 
 mod support;
 
+use std::{collections::BTreeMap, path::Path, process::Command};
+
+use rmcp::model::{CallToolResult, Tool};
 use serde_json::{Value, json};
-use support::{Harness, Transport, setups, stdio_client, token_for, unique_user};
+use support::{Backend, Harness, Transport, setups, stdio_client, token_for, unique_user};
 
 fn keys(value: &Value) -> Vec<String> {
     let mut keys: Vec<String> = value.as_object().expect("object").keys().cloned().collect();
@@ -14,26 +17,14 @@ fn keys(value: &Value) -> Vec<String> {
 #[tokio::test]
 async fn list_tools_is_exactly_the_contract() {
     let expected: [(&str, &[&str], &[&str]); 5] = [
-        (
-            "add_task",
-            &["description", "title", "user_id"],
-            &["title", "user_id"],
-        ),
-        (
-            "complete_task",
-            &["task_id", "user_id"],
-            &["task_id", "user_id"],
-        ),
-        (
-            "delete_task",
-            &["task_id", "user_id"],
-            &["task_id", "user_id"],
-        ),
-        ("list_tasks", &["status", "user_id"], &["user_id"]),
+        ("add_task", &["description", "title", "user_id"], &["title"]),
+        ("complete_task", &["task_id", "user_id"], &["task_id"]),
+        ("delete_task", &["task_id", "user_id"], &["task_id"]),
+        ("list_tasks", &["status", "user_id"], &[]),
         (
             "update_task",
             &["completed", "description", "task_id", "title", "user_id"],
-            &["task_id", "user_id"],
+            &["task_id"],
         ),
     ];
     for (backend, transport) in setups() {
@@ -56,8 +47,8 @@ async fn list_tools_is_exactly_the_contract() {
             );
             let mut req: Vec<&str> = schema["required"]
                 .as_array()
-                .unwrap()
-                .iter()
+                .into_iter()
+                .flatten()
                 .filter_map(Value::as_str)
                 .collect();
             req.sort();
@@ -69,11 +60,35 @@ async fn list_tools_is_exactly_the_contract() {
                 );
             }
             if schema["properties"].get("task_id").is_some() {
+                let task_id = &schema["properties"]["task_id"];
                 assert_eq!(
-                    schema["properties"]["task_id"]["type"], "integer",
-                    "{name}.task_id"
+                    (&task_id["type"], &task_id["minimum"], task_id.get("format")),
+                    (&json!("integer"), &json!(1), None),
+                    "{name}.task_id is a plain integer from 1"
                 );
             }
+            assert_eq!(
+                schema["properties"]["user_id"]["type"], "string",
+                "[{}] {name}.user_id is an optional plain string",
+                h.label
+            );
+            let title = tool.title.as_deref().expect("every tool has a title");
+            let annotations = tool.annotations.as_ref().expect("annotations");
+            assert_eq!(annotations.title.as_deref(), Some(title), "{name}");
+            assert!(
+                [
+                    annotations.read_only_hint,
+                    annotations.destructive_hint,
+                    annotations.idempotent_hint,
+                    annotations.open_world_hint
+                ]
+                .iter()
+                .all(Option::is_some),
+                "{name}: all four hints are set"
+            );
+            assert_eq!(annotations.open_world_hint, Some(false), "{name}");
+            let output = tool.output_schema.as_ref().expect("an outputSchema");
+            assert_eq!(output["type"], "object", "{name}");
         }
         assert_eq!(
             tools[4].input_schema["properties"]["completed"]["type"], "boolean",
@@ -123,20 +138,13 @@ async fn add_task_creates_and_reports_the_task() {
         assert_eq!(task["id"], id);
         assert_eq!(task["description"], "milk, eggs");
         assert_eq!(task["completed"], false);
-        let summary = h.call("add_task", json!({ "title": "Call mom" })).await;
-        let text = summary
-            .content
-            .get(1)
-            .and_then(|c| c.as_text())
-            .map(|t| t.text.clone());
-        assert!(
-            text.is_some_and(|t| t.starts_with("Added 'Call mom' (task ")),
-            "[{}] summary text",
+        let result = h.call("add_task", json!({ "title": "Call mom" })).await;
+        assert_eq!(result.content.len(), 1, "[{}] one text block", h.label);
+        assert_eq!(
+            result.structured_content,
+            Some(support::result_json(&result).unwrap()),
+            "[{}] structured content is the text's JSON",
             h.label
-        );
-        assert!(
-            summary.structured_content.is_some(),
-            "structured content is present"
         );
     }
 }
@@ -209,7 +217,9 @@ async fn list_tasks_filters_by_status_in_creation_order() {
             h.label
         );
         assert_eq!(
-            h.ok("list_tasks", json!({})).await.as_array().map(Vec::len),
+            h.ok("list_tasks", json!({})).await["tasks"]
+                .as_array()
+                .map(Vec::len),
             Some(3),
             "default is all"
         );
@@ -480,7 +490,8 @@ async fn update_task_reopens_and_completes_through_completed() {
             h.label
         );
 
-        // Another user's task answers exactly like a missing one, and stays as it was.
+        // Another user's task answers exactly like a missing one, and stays as it was. Numbers
+        // are per user, so the stranger's task is one whose number this user does not have.
         let other = unique_user("other");
         let stranger = match transport {
             Transport::Stdio => stdio_client(&h.db.url, &["--user-id", &other])
@@ -496,11 +507,18 @@ async fn update_task_reopens_and_completes_through_completed() {
             args["user_id"] = json!(other);
             support::call(&stranger, tool, args)
         };
-        let foreign =
-            support::result_json(&as_other("add_task", json!({ "title": "their task" })).await)
+        let mut foreign = 0;
+        for title in ["their first", "their second", "their task"] {
+            foreign = support::result_json(&as_other("add_task", json!({ "title": title })).await)
                 .unwrap()["task_id"]
                 .as_i64()
                 .unwrap();
+        }
+        assert!(
+            h.list("all").await.iter().all(|t| t["id"] != foreign),
+            "[{}] task {foreign} is only the stranger's",
+            h.label
+        );
         as_other("complete_task", json!({ "task_id": foreign })).await;
         let missing = foreign + 1_000_000;
         for task_id in [foreign, missing] {
@@ -524,10 +542,285 @@ async fn update_task_reopens_and_completes_through_completed() {
             );
         }
         let theirs = support::result_json(&as_other("list_tasks", json!({})).await).unwrap();
+        let theirs = theirs["tasks"].as_array().unwrap();
         assert_eq!(
-            (theirs[0]["id"].as_i64(), theirs[0]["completed"].as_bool()),
+            (theirs[2]["id"].as_i64(), theirs[2]["completed"].as_bool()),
             (Some(foreign), Some(true)),
             "[{}] the other user's task is still completed",
+            h.label
+        );
+
+        // A number both users have: the stranger acting on it reaches only their own task.
+        let renamed = support::result_json(
+            &as_other(
+                "update_task",
+                json!({ "task_id": id, "title": "theirs renamed", "completed": true }),
+            )
+            .await,
+        )
+        .unwrap();
+        assert_eq!(renamed["task_id"], id, "[{}]", h.label);
+        let mine = &h.list("all").await[0];
+        assert_eq!(
+            (
+                mine["id"].as_i64(),
+                mine["title"].as_str(),
+                mine["completed"].as_bool()
+            ),
+            (Some(id), Some("Pay bills today"), Some(true)),
+            "[{}] this user's task {id} is untouched",
+            h.label
+        );
+    }
+}
+
+/// The tools as `tools/list` returns them, as JSON, by name.
+async fn listed_tools(h: &Harness) -> BTreeMap<String, Value> {
+    let tools: Vec<Tool> = h.client.list_all_tools().await.expect("list_tools");
+    tools
+        .into_iter()
+        .map(|tool| (tool.name.to_string(), serde_json::to_value(&tool).unwrap()))
+        .collect()
+}
+
+/// Every tool definition is a reviewed file in `tests/snapshots/<tool>.json`: a changed
+/// description, schema or annotation fails here until the snapshot is updated with
+/// `UPDATE_SNAPSHOTS=1 cargo test -p todo-mcp --test tools tool_definitions`.
+#[tokio::test]
+async fn tool_definitions_match_the_snapshots() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some_and(|v| v == "1");
+    for transport in [Transport::Stdio, Transport::Http] {
+        let h = Harness::connect(Backend::Sqlite, transport).await;
+        let tools = listed_tools(&h).await;
+        if update && transport == Transport::Stdio {
+            std::fs::create_dir_all(&dir).unwrap();
+            for (name, tool) in &tools {
+                let text = serde_json::to_string_pretty(tool).unwrap() + "\n";
+                std::fs::write(dir.join(format!("{name}.json")), text).unwrap();
+            }
+        }
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .expect("tests/snapshots (UPDATE_SNAPSHOTS=1 creates it)")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .collect();
+        on_disk.sort();
+        let expected: Vec<String> = tools.keys().map(|n| format!("{n}.json")).collect();
+        assert_eq!(
+            on_disk, expected,
+            "[{}] one snapshot per tool, no stale ones",
+            h.label
+        );
+        for (name, tool) in &tools {
+            let path = dir.join(format!("{name}.json"));
+            let snapshot: Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            assert!(
+                *tool == snapshot,
+                "[{}] {name} differs from {}; review the change and run with \
+                 UPDATE_SNAPSHOTS=1 to accept it.\nnow:\n{}",
+                h.label,
+                path.display(),
+                serde_json::to_string_pretty(tool).unwrap()
+            );
+        }
+    }
+}
+
+/// Calls `tool` without adding a `user_id` and records it for the Ajv check.
+async fn record(h: &Harness, calls: &mut Vec<Value>, tool: &str, args: Value) -> CallToolResult {
+    let result = support::call(&h.client, tool, args.clone()).await;
+    calls.push(json!({ "tool": tool, "arguments": args, "result": result }));
+    result
+}
+
+/// Results of every tool, successes and each kind of failure, on both transports.
+async fn sample_calls(h: &Harness) -> Vec<Value> {
+    let mut calls = Vec::new();
+    let c = &mut calls;
+    record(h, c, "list_tasks", json!({})).await;
+    let added = record(h, c, "add_task", json!({ "title": "Buy milk" })).await;
+    let id = support::result_json(&added).unwrap()["task_id"].clone();
+    let args = json!({ "user_id": h.user, "title": "Call mom", "description": "tonight" });
+    record(h, c, "add_task", args).await;
+    record(h, c, "complete_task", json!({ "task_id": id })).await;
+    for status in ["all", "pending", "completed"] {
+        record(h, c, "list_tasks", json!({ "status": status })).await;
+    }
+    let args = json!({ "task_id": id, "title": "Buy oat milk", "completed": false });
+    record(h, c, "update_task", args).await;
+    record(
+        h,
+        c,
+        "update_task",
+        json!({ "task_id": id, "description": "" }),
+    )
+    .await;
+    record(h, c, "delete_task", json!({ "task_id": id })).await;
+    // Failures: not found, validation, bad arguments, another user.
+    record(h, c, "delete_task", json!({ "task_id": id })).await;
+    record(h, c, "add_task", json!({ "title": " " })).await;
+    record(h, c, "update_task", json!({ "task_id": 1 })).await;
+    record(h, c, "complete_task", json!({ "task_id": "one" })).await;
+    record(h, c, "list_tasks", json!({ "user_id": "someone-else" })).await;
+    calls
+}
+
+/// What a strict JSON Schema client does with our tools: `tests/ajv/check.mjs` compiles every
+/// inputSchema and outputSchema with Ajv in strict mode (draft 2020-12) and validates every
+/// result against its tool's outputSchema. Needs `node`; installs the pinned Ajv once.
+#[tokio::test]
+async fn schemas_and_results_pass_ajv_in_strict_mode() {
+    let ajv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ajv");
+    if !ajv.join("node_modules/ajv").exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&ajv)
+            .status()
+            .expect("npm (Node.js) is needed for the Ajv check");
+        assert!(status.success(), "npm ci in {}", ajv.display());
+    }
+    let out = tempfile::tempdir().unwrap();
+    let mut tools = None;
+    let mut calls = Vec::new();
+    for transport in [Transport::Stdio, Transport::Http] {
+        let h = Harness::connect(Backend::Sqlite, transport).await;
+        let listed: Vec<Value> = listed_tools(&h).await.into_values().collect();
+        tools.get_or_insert(listed);
+        calls.extend(sample_calls(&h).await);
+    }
+    std::fs::write(
+        out.path().join("tools.json"),
+        serde_json::to_string(&tools).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        out.path().join("calls.json"),
+        serde_json::to_string(&calls).unwrap(),
+    )
+    .unwrap();
+    let run = Command::new("node")
+        .arg(ajv.join("check.mjs"))
+        .arg(out.path())
+        .output()
+        .expect("node is needed for the Ajv check");
+    assert!(
+        run.status.success(),
+        "Ajv strict check failed:\n{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+#[tokio::test]
+async fn results_are_typed_and_their_text_is_the_structured_content() {
+    for (backend, transport) in setups() {
+        let h = Harness::connect(backend, transport).await;
+        let id = h.add("Water plants").await;
+        let list = h.call("list_tasks", json!({})).await;
+        let value = support::result_json(&list).unwrap();
+        assert_eq!(keys(&value), ["tasks"], "[{}] list_tasks", h.label);
+        for (tool, args, status) in [
+            (
+                "update_task",
+                json!({ "task_id": id, "title": "Water the plants" }),
+                "updated",
+            ),
+            ("complete_task", json!({ "task_id": id }), "completed"),
+            ("delete_task", json!({ "task_id": id }), "deleted"),
+        ] {
+            let result = h.call(tool, args).await;
+            let value = support::result_json(&result).unwrap();
+            assert_eq!(
+                (keys(&value), value["status"].as_str()),
+                (
+                    vec!["status", "task", "task_id", "title"]
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                    Some(status)
+                ),
+                "[{}] {tool}",
+                h.label
+            );
+            assert_eq!(value["task"]["id"], value["task_id"]);
+        }
+        for result in [list, h.call("delete_task", json!({ "task_id": id })).await] {
+            assert_eq!(result.content.len(), 1, "[{}] one text block", h.label);
+            let text: Value = match result.is_error {
+                Some(true) => json!({
+                    "error": support::first_text(&result),
+                    "code": "not_found",
+                }),
+                _ => support::result_json(&result).unwrap(),
+            };
+            assert_eq!(
+                result.structured_content,
+                Some(text),
+                "[{}] structuredContent",
+                h.label
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn user_id_is_optional_and_only_ever_the_signed_in_user() {
+    for (backend, transport) in setups() {
+        let h = Harness::connect(backend, transport).await;
+        let without = |tool: &'static str, args: Value| support::call(&h.client, tool, args);
+        let added =
+            support::result_json(&without("add_task", json!({ "title": "No user_id" })).await)
+                .unwrap();
+        let id = added["task_id"].clone();
+        for (tool, args) in [
+            ("list_tasks", json!({})),
+            (
+                "update_task",
+                json!({ "task_id": id, "title": "Still mine" }),
+            ),
+            ("complete_task", json!({ "task_id": id })),
+            ("list_tasks", json!({ "user_id": h.user })),
+            ("delete_task", json!({ "task_id": id, "user_id": h.user })),
+        ] {
+            let result = without(tool, args.clone()).await;
+            assert!(
+                support::result_json(&result).is_ok(),
+                "[{}] {tool} {args}: {result:?}",
+                h.label
+            );
+        }
+        let kept = h.add("kept").await;
+        for (tool, args) in [
+            ("add_task", json!({ "title": "x" })),
+            ("list_tasks", json!({})),
+            ("complete_task", json!({ "task_id": kept })),
+            ("delete_task", json!({ "task_id": kept })),
+            ("update_task", json!({ "task_id": kept, "title": "x" })),
+        ] {
+            let mut args = args;
+            args["user_id"] = json!("someone-else");
+            let result = without(tool, args).await;
+            assert_eq!(
+                (
+                    support::error_text(&result),
+                    result.structured_content.map(|s| s["code"].clone())
+                ),
+                (
+                    Some(format!(
+                        "user_id \"someone-else\" is not the signed-in user; leave user_id out, or use {:?}",
+                        h.user
+                    )),
+                    Some(json!("permission_denied"))
+                ),
+                "[{}] {tool}",
+                h.label
+            );
+        }
+        assert_eq!(
+            h.titles("all").await,
+            ["kept"],
+            "[{}] nothing changed",
             h.label
         );
     }

@@ -158,10 +158,10 @@ impl Harness {
 
     pub async fn list(&self, status: &str) -> Vec<Value> {
         let value = self.ok("list_tasks", json!({ "status": status })).await;
-        value
+        value["tasks"]
             .as_array()
             .cloned()
-            .expect("list_tasks returns an array")
+            .expect("list_tasks returns {\"tasks\": [...]}")
     }
 
     pub async fn titles(&self, status: &str) -> Vec<String> {
