@@ -33,7 +33,9 @@ use todo_common::{
 };
 
 use crate::{
-    jsonrpc_guard::{self as guard, INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, Kind},
+    jsonrpc_guard::{
+        self as guard, BATCH_VERSION, INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, Kind,
+    },
     origin::{OriginPolicy, Refusal},
     tools::TodoServer,
 };
@@ -44,8 +46,6 @@ const FORBIDDEN: i64 = -32000;
 const JSON: &str = "application/json";
 const SSE: &str = "text/event-stream";
 const PROTOCOL_HEADER: &str = "mcp-protocol-version";
-/// The only protocol version with JSON-RPC batches (removed in 2025-06-18).
-const BATCH_VERSION: &str = "2025-03-26";
 
 pub struct McpEndpoint {
     pub policy: OriginPolicy,
@@ -438,16 +438,9 @@ impl McpEndpoint {
         }
         let mut answers = Vec::new();
         for item in items {
-            match guard::check(&item) {
+            match guard::check_batch_member(&item) {
                 Err(rejection) if rejection.notification => {}
                 Err(rejection) => answers.push(rejection.to_json()),
-                Ok((Kind::Request { id, method }, _)) if method == "initialize" => {
-                    answers.push(guard::error_response(
-                        id,
-                        INVALID_REQUEST,
-                        "Invalid Request: initialize must not be part of a JSON-RPC batch",
-                    ));
-                }
                 Ok((kind, _)) => {
                     let body = Bytes::from(serde_json::to_vec(&item).unwrap_or_default());
                     let response = self.mcp.handle(self.rebuild(parts, user, body)).await;
