@@ -31,16 +31,28 @@ def main(path, tag, volume):
         {"jsonrpc": "2.0", "id": 4, "method": "tools/call",
          "params": {"name": "list_tasks", "arguments": {}}},
     ]
-    stdin = "".join(json.dumps(r) + "\n" for r in requests)
-    done = subprocess.run([server["command"], *args], input=stdin, capture_output=True,
-                          text=True, timeout=60)
+    # One request at a time, each answer awaited: the server may answer concurrent requests
+    # in any order, and the list must come after the add.
+    process = subprocess.Popen([server["command"], *args], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     answers = {}
-    for line in done.stdout.splitlines():
-        message = json.loads(line)
-        answers[message.get("id")] = message
-    missing = [i for i in (1, 2, 3, 4) if i not in answers]
-    if missing:
-        sys.exit(f"{path}: no answer to {missing}; stderr: {done.stderr[-500:]}")
+    try:
+        for request in requests:
+            process.stdin.write(json.dumps(request) + "\n")
+            process.stdin.flush()
+            while "id" in request and request["id"] not in answers:
+                line = process.stdout.readline()
+                if not line:
+                    sys.exit(f"{path}: the server closed stdout; stderr: "
+                             f"{process.stderr.read()[-500:]}")
+                message = json.loads(line)
+                answers[message.get("id")] = message
+    finally:
+        process.stdin.close()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
     tools = [t["name"] for t in answers[2]["result"]["tools"]]
     if "add_task" not in tools or "list_tasks" not in tools:
         sys.exit(f"{path}: tools {tools}")
