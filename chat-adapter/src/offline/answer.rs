@@ -81,7 +81,12 @@ pub(super) fn answer(
     match pending {
         Pending::Confirm { ops } => match reply {
             Some(YesNo::Yes) => {
-                let tasks = replay.tasks()?;
+                // The tasks' current state (for undo) matters only for calls on existing ones.
+                let tasks = if ops.iter().any(|op| op.task_id().is_some()) {
+                    replay.tasks()?
+                } else {
+                    Vec::new()
+                };
                 let pairs: Vec<(Op, Task)> = ops
                     .iter()
                     .map(|op| {

@@ -131,13 +131,19 @@ impl Wanted {
 
     /// How this names `title`, with the number of its words found there.
     pub fn fit_score(&self, title: &str) -> Option<(Fit, usize)> {
-        let fit = self.fit(title)?;
         let have = stems(title);
+        let fit = self.fit_with(title, &have)?;
         Some((fit, self.words.iter().filter(|w| have.contains(*w)).count()))
     }
 
     /// How this names `title`, or `None` when it does not.
+    #[cfg(test)]
     pub fn fit(&self, title: &str) -> Option<Fit> {
+        self.fit_with(title, &stems(title))
+    }
+
+    /// [`Wanted::fit`] with the title's stems already made.
+    fn fit_with(&self, title: &str, have: &BTreeSet<String>) -> Option<Fit> {
         let title_norm = norm(title);
         if self.norm == title_norm {
             return Some(Fit::Exact);
@@ -145,7 +151,7 @@ impl Wanted {
         if self.quoted {
             return (!self.norm.is_empty() && title_norm.contains(&self.norm)).then_some(Fit::Full);
         }
-        let have = stems(title);
+
         let only_verb = self
             .verb
             .as_ref()

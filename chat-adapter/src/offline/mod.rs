@@ -334,10 +334,8 @@ fn handle(request: &Request, state: &State, replay: &mut Replay, out: &mut Out) 
         }
         Request::Undo => match &state.undo {
             Some(ops) => {
-                let pairs: Vec<(Op, Task)> =
-                    ops.iter().map(|op| (op.clone(), placeholder(op))).collect();
-                let results = replay.run(&ops.clone())?;
-                for ((op, _), result) in pairs.iter().zip(&results) {
+                let results = replay.run(ops)?;
+                for (op, result) in ops.iter().zip(&results) {
                     out.say(format!("Undone: {}", reply::changed(op, result)));
                 }
                 out.memo.undid = true;
