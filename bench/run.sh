@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 seconds=${BENCH_SECONDS:-10}
-cargo build --release --locked -p todo-mcp -p todo-chat -p todo-bench
+cargo build --release --locked --workspace
 mkdir -p bench/results
 out="bench/results/run-$(date -u +%Y%m%dT%H%M%SZ).jsonl"
 
@@ -28,6 +28,10 @@ mkdir -p "$work"
 DATABASE_URL=$(PG_DURABLE=1 scripts/pg-test-server.sh start "$work/pg")
 BETTER_AUTH_SECRET=$(head -c 32 /dev/urandom | base64)
 export DATABASE_URL BETTER_AUTH_SECRET
+# The load generator is one user sending thousands of messages a second: lift the per-user
+# limits and quotas that would (rightly) stop it.
+export TODO_TURNS_PER_MINUTE=100000000 TODO_MAX_CONVERSATIONS_PER_USER=100000000 \
+  TODO_MAX_TASKS_PER_USER=100000000
 # Migrate first, so start-to-ready below measures a normal start.
 target/release/todo-mcp migrate 2>/dev/null
 target/release/todo-chat migrate 2>/dev/null

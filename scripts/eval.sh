@@ -14,7 +14,8 @@ if [ ${#cases[@]} -eq 0 ]; then
   cases=("$dev" chat-adapter/eval/tuning-cases.json chat-adapter/eval/extra-cases.json chat-adapter/eval/heldout-cases.json chat-adapter/eval/heldout2-cases.json)
 fi
 
-cargo build --release --locked -p todo-mcp -p todo-chat
+# The whole workspace, as every build here does: one feature set, no rebuild when switching.
+cargo build --release --locked --workspace
 work=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }

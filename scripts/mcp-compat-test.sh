@@ -15,8 +15,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 compat=$root/mcp-server/compat
 
-echo "==> cargo build --release --locked -p todo-mcp"
-cargo build --release --locked -p todo-mcp || exit 1
+echo "==> cargo build --release --locked --workspace"
+cargo build --release --locked --workspace || exit 1
 bin=$root/target/release/todo-mcp
 
 work=$(mktemp -d /tmp/todo-mcp-compat.XXXXXX)

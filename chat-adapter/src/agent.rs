@@ -6,14 +6,13 @@ use std::{sync::Arc, time::Duration};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use todo_common::identity::UserId;
+use tokio::{sync::mpsc::UnboundedSender, time::Instant};
+use tokio_util::sync::CancellationToken;
 
 use crate::{
     mcp::{McpError, McpSession, ToolOutcome},
     model::{ChatMessage, Model, ModelError, ModelTurn, ToolCall, ToolSpec},
 };
-
-/// Model round trips in one turn; a turn needing more is cut short with an apology.
-const MAX_STEPS: usize = 8;
 
 /// One MCP call of a turn, as the chat response and the stored history carry it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -37,6 +36,36 @@ pub enum AgentError {
     Model(#[from] ModelError),
     #[error(transparent)]
     Tools(#[from] McpError),
+    #[error(transparent)]
+    Storage(#[from] crate::store::StoreError),
+    #[error("the turn reached its deadline")]
+    Deadline,
+    #[error("the turn was stopped by the client")]
+    Cancelled,
+}
+
+/// What a turn reports while it runs, for a streaming client.
+#[derive(Clone, Debug)]
+pub enum TurnEvent {
+    /// The conversation the turn belongs to (first).
+    Conversation(i64),
+    /// A tool call that has run.
+    ToolCall(ToolCallRecord),
+    /// A piece of the reply; the pieces make up the whole reply.
+    Text(String),
+    /// The answer, exactly as the non-streaming response has it: status and JSON body (last).
+    Finished(u16, Value),
+}
+
+/// What bounds and watches one turn.
+#[derive(Clone, Debug)]
+pub struct TurnControl {
+    /// Every model and tool call of the turn ends by then.
+    pub deadline: Instant,
+    /// Set when the client goes away (the Stop button); checked before each step.
+    pub cancel: CancellationToken,
+    /// Where the turn's events go (a streaming client), if anywhere.
+    pub progress: Option<UnboundedSender<TurnEvent>>,
 }
 
 /// A turn that failed part-way: the calls that did run are kept so the history stays true.
@@ -49,13 +78,16 @@ pub struct AgentFailure {
 pub struct Agent {
     model: Arc<dyn Model>,
     model_timeout: Duration,
+    /// Model round trips in one turn; a turn needing more is cut short with an apology.
+    max_steps: usize,
 }
 
 impl Agent {
-    pub fn new(model: Arc<dyn Model>, model_timeout: Duration) -> Self {
+    pub fn new(model: Arc<dyn Model>, model_timeout: Duration, max_steps: usize) -> Self {
         Self {
             model,
             model_timeout,
+            max_steps,
         }
     }
 
@@ -67,28 +99,30 @@ impl Agent {
         &self,
         mut messages: Vec<ChatMessage>,
         tools: &[ToolSpec],
-        session: &McpSession,
+        session: &McpSession<'_>,
         user: &UserId,
+        control: &TurnControl,
     ) -> Result<Turn, AgentFailure> {
         let mut records = Vec::new();
-        for _ in 0..MAX_STEPS {
+        let fail = |error: AgentError, records: Vec<ToolCallRecord>| AgentFailure {
+            error,
+            tool_calls: records,
+        };
+        for _ in 0..self.max_steps {
+            if control.cancel.is_cancelled() {
+                return Err(fail(AgentError::Cancelled, records));
+            }
+            // The model's own timeout, or the turn's deadline if that comes first.
+            let step_deadline = control.deadline.min(Instant::now() + self.model_timeout);
             let step =
-                tokio::time::timeout(self.model_timeout, self.model.respond(&messages, tools))
-                    .await;
+                tokio::time::timeout_at(step_deadline, self.model.respond(&messages, tools)).await;
             let turn = match step {
                 Ok(Ok(turn)) => turn,
-                Ok(Err(e)) => {
-                    return Err(AgentFailure {
-                        error: e.into(),
-                        tool_calls: records,
-                    });
+                Ok(Err(e)) => return Err(fail(e.into(), records)),
+                Err(_) if Instant::now() >= control.deadline => {
+                    return Err(fail(AgentError::Deadline, records));
                 }
-                Err(_) => {
-                    return Err(AgentFailure {
-                        error: ModelError::Timeout.into(),
-                        tool_calls: records,
-                    });
-                }
+                Err(_) => return Err(fail(ModelError::Timeout.into(), records)),
             };
             let calls = match turn {
                 ModelTurn::Reply { text, memo } => {
@@ -107,30 +141,39 @@ impl Agent {
                 memo: None,
             });
             for call in calls {
+                if control.cancel.is_cancelled() {
+                    return Err(fail(AgentError::Cancelled, records));
+                }
                 // A tool the server does not offer is the model's mistake: it gets an error it
                 // can correct, and the turn goes on.
                 let outcome = if !tools.iter().any(|t| t.name == call.name) {
                     ToolOutcome::unknown_tool(&call.name, tools)
                 } else {
-                    match session.call(&call.name, call.arguments.clone()).await {
-                        Ok(outcome) => outcome,
-                        Err(e) => {
-                            return Err(AgentFailure {
-                                error: e.into(),
-                                tool_calls: records,
-                            });
-                        }
+                    let call_result = tokio::time::timeout_at(
+                        control.deadline,
+                        session.call(&call.name, call.arguments.clone()),
+                    )
+                    .await;
+                    match call_result {
+                        Ok(Ok(outcome)) => outcome,
+                        Ok(Err(e)) => return Err(fail(e.into(), records)),
+                        Err(_) => return Err(fail(AgentError::Deadline, records)),
                     }
                 };
                 messages.push(ChatMessage::Tool {
                     tool_call_id: call.id.clone(),
                     content: outcome.result.to_string(),
                 });
-                records.push(ToolCallRecord {
+                let record = ToolCallRecord {
                     name: call.name,
                     arguments: call.arguments,
                     result: outcome.result,
-                });
+                };
+                if let Some(progress) = &control.progress {
+                    // A client that went away stops reading; the turn still records the call.
+                    let _ = progress.send(TurnEvent::ToolCall(record.clone()));
+                }
+                records.push(record);
             }
         }
         Ok(Turn {

@@ -1,159 +1,202 @@
-//! The HTTP layer: routing, authentication (401/403), request limits, and the mapping of
-//! every failure to one status and a sentence a person can act on.
+//! The HTTP layer: request ids and the access log, routing, authentication (401/403), request
+//! limits, readiness, and how a turn's answer is sent (JSON, or Server-Sent Events when the
+//! client asks for `text/event-stream`).
 
-use std::{sync::Arc, time::Instant};
+use std::{convert::Infallible, num::NonZeroU32, sync::Arc, time::Duration};
 
 use bytes::Bytes;
-use http::{Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Limited};
-use hyper::body::Incoming;
-use serde::Deserialize;
+use governor::{
+    DefaultKeyedRateLimiter, Quota, RateLimiter,
+    clock::{Clock, DefaultClock},
+};
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
+use http_body_util::{BodyExt, Limited, StreamBody};
+use hyper::body::{Frame, Incoming};
 use serde_json::{Value, json};
 use todo_common::{
+    database::Migrations,
     http::{self as h, Body},
     identity::{JwtKeys, UserId, bearer_token},
 };
+use tokio::{sync::mpsc, time::Instant};
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::{
-    agent::{Agent, AgentError, ToolCallRecord},
-    history,
-    mcp::{McpError, McpGateway, ToolOutcome},
+    agent::{Agent, TurnEvent},
+    error::{ApiError, Result},
+    mcp::{McpGateway, ToolOutcome},
     metrics::Metrics,
-    model::ModelError,
-    store::{ChatStore, Role, StoreError},
+    store::ChatStore,
+    turn::{self, ChatRequest, Start},
 };
 
 const MAX_BODY_BYTES: usize = 64 * 1024;
-/// The longest chat message accepted, in characters.
-pub const MAX_MESSAGE_CHARS: usize = 4000;
+/// `/readyz` answers within this, whatever the database or todo-mcp do.
+const READY_WITHIN: Duration = Duration::from_millis(200);
+/// The user id of the readiness probe's token (it lists tools, and touches no data).
+const PROBE_USER: &str = "todo-chat-readiness-probe";
+/// Page sizes of the conversation and message lists.
+const DEFAULT_PAGE: i64 = 100;
+const MAX_PAGE: i64 = 500;
+const MAX_TITLE_CHARS: usize = 200;
+
+/// Settings of the chat path (see `main.rs` for their flags and defaults).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Every model and tool call of a turn ends by then; the turn then answers 504.
+    pub turn_deadline: Duration,
+    /// Chat turns one user may start per minute on one instance (a burst of as many).
+    pub turns_per_minute: u32,
+    /// Conversations one user may keep.
+    pub max_conversations: i64,
+}
+
+/// Per-user turn rates, kept in memory by each instance.
+pub struct TurnRate {
+    limiter: DefaultKeyedRateLimiter<String>,
+}
+
+/// Users tracked before idle ones are forgotten.
+const RATE_TRACKED_USERS: usize = 10_000;
+
+impl TurnRate {
+    pub fn per_minute(turns: u32) -> Self {
+        let turns = NonZeroU32::new(turns).unwrap_or(NonZeroU32::MIN);
+        Self {
+            limiter: RateLimiter::keyed(Quota::per_minute(turns)),
+        }
+    }
+
+    /// `Err(wait)` when the user must wait before another turn.
+    fn check(&self, user: &UserId) -> std::result::Result<(), Duration> {
+        if self.limiter.len() > RATE_TRACKED_USERS {
+            self.limiter.retain_recent();
+        }
+        self.limiter
+            .check_key(&user.as_str().to_owned())
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+}
 
 pub struct App {
     pub keys: JwtKeys,
     pub store: ChatStore,
+    pub migrations: Migrations,
     pub gateway: McpGateway,
     pub agent: Agent,
     pub metrics: Metrics,
+    pub settings: Settings,
+    pub turn_rate: TurnRate,
 }
 
-/// A failed request: its status and what to tell the caller.
-#[derive(Debug)]
-struct ApiError {
-    status: StatusCode,
-    detail: String,
-    conversation_id: Option<i64>,
+/// What the access log says about a request beyond its method and status.
+#[derive(Default)]
+struct Seen {
+    route: &'static str,
+    user: Option<UserId>,
 }
 
-impl ApiError {
-    fn new(status: StatusCode, detail: impl Into<String>) -> Self {
-        Self {
-            status,
-            detail: detail.into(),
-            conversation_id: None,
-        }
-    }
-
-    fn into_response(self) -> Response<Body> {
-        if self.status == StatusCode::UNAUTHORIZED {
-            return h::unauthorized(self.detail);
-        }
-        let mut body = json!({ "detail": self.detail });
-        if let Some(id) = self.conversation_id {
-            body["conversation_id"] = json!(id);
-        }
-        h::json(self.status, &body)
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        tracing::warn!(error = %e, "conversation store failed");
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The conversation database is unavailable right now; try again shortly.",
-        )
-    }
-}
-
-impl From<McpError> for ApiError {
-    fn from(e: McpError) -> Self {
-        tracing::warn!(error = %e, "task service failed");
-        let (status, detail) = match e {
-            McpError::Unreachable(_) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The task service can't be reached right now; try again shortly.",
-            ),
-            McpError::Timeout => (
-                StatusCode::GATEWAY_TIMEOUT,
-                "The task service took too long to answer; try again.",
-            ),
-            McpError::Protocol(_) => (
-                StatusCode::BAD_GATEWAY,
-                "The task service gave an unexpected answer; try again.",
-            ),
-        };
-        Self::new(status, detail)
-    }
-}
-
-impl From<AgentError> for ApiError {
-    fn from(e: AgentError) -> Self {
-        match e {
-            AgentError::Tools(e) => e.into(),
-            AgentError::Model(e) => {
-                tracing::warn!(error = %e, "model failed");
-                let (status, detail) = match e {
-                    ModelError::Unreachable(_) => (
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "The assistant's language model can't be reached right now; your message was saved, try again shortly.",
-                    ),
-                    ModelError::Timeout => (
-                        StatusCode::GATEWAY_TIMEOUT,
-                        "The assistant's language model took too long to answer; your message was saved, try again.",
-                    ),
-                    ModelError::Upstream(_) | ModelError::Invalid(_) => (
-                        StatusCode::BAD_GATEWAY,
-                        "The assistant's language model returned an error; your message was saved, try again.",
-                    ),
-                };
-                Self::new(status, detail)
-            }
-        }
-    }
-}
-
-type Result<T> = std::result::Result<T, ApiError>;
-
+/// Serves one request: gives it an id (the client's `X-Request-Id`, or a new one), returns the
+/// id, and writes one access log line.
 pub async fn route(app: Arc<App>, request: Request<Incoming>) -> Response<Body> {
+    let started = Instant::now();
+    let request_id = h::request_id(request.headers());
+    let method = request.method().clone();
+    let span = tracing::info_span!("request", request_id = %request_id);
+    let mut seen = Seen::default();
+    let response = dispatch(app, request, &request_id, &mut seen)
+        .instrument(span)
+        .await;
+    let response = h::with_request_id(response, &request_id);
+    tracing::info!(
+        request_id,
+        method = %method,
+        route = seen.route,
+        status = response.status().as_u16(),
+        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        user = seen.user.as_ref().map(UserId::as_str),
+        "request"
+    );
+    response
+}
+
+async fn dispatch(
+    app: Arc<App>,
+    request: Request<Incoming>,
+    request_id: &str,
+    seen: &mut Seen,
+) -> Response<Body> {
     let path = request.uri().path().to_owned();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     match (request.method(), segments.as_slice()) {
-        (&Method::GET, ["healthz"]) => h::text(StatusCode::OK, "ok"),
-        (&Method::GET, ["readyz"]) => {
-            let (db, mcp) = tokio::join!(app.store.db().ping(), app.gateway.ready());
-            match (db, mcp) {
-                (Ok(()), true) => h::text(StatusCode::OK, "ready"),
-                (Err(_), _) => h::text(StatusCode::SERVICE_UNAVAILABLE, "database unreachable"),
-                (_, false) => h::text(StatusCode::SERVICE_UNAVAILABLE, "task service unreachable"),
-            }
+        (&Method::GET, ["healthz" | "livez"]) => {
+            seen.route = "/livez";
+            h::text(StatusCode::OK, "ok")
         }
-        (&Method::GET, ["metrics"]) => h::metrics(app.metrics.registry()),
+        (&Method::GET, ["readyz"]) => {
+            seen.route = "/readyz";
+            readiness(&app).await
+        }
+        (&Method::GET, ["metrics"]) => {
+            seen.route = "/metrics";
+            h::metrics(app.metrics.registry())
+        }
         (_, ["api", user, rest @ ..]) => {
             let rest: Vec<String> = rest.iter().map(|s| (*s).to_owned()).collect();
             let user = (*user).to_owned();
-            api(&app, request, &user, &rest)
+            api(app, request, &user, &rest, request_id, seen)
                 .await
-                .unwrap_or_else(ApiError::into_response)
+                .unwrap_or_else(|error| {
+                    if error.status.is_server_error() {
+                        tracing::warn!(
+                            request_id,
+                            status = error.status.as_u16(),
+                            cause = error.cause.as_deref().unwrap_or(&error.detail),
+                            "request failed"
+                        );
+                    }
+                    error.into_response()
+                })
         }
         _ => h::error(StatusCode::NOT_FOUND, "No such endpoint."),
     }
 }
 
+/// Ready when the database answers with the schema this version needs and todo-mcp accepts
+/// a token signed with this service's secret; otherwise 503 naming the cause. Always answers
+/// within [`READY_WITHIN`] plus a little.
+async fn readiness(app: &App) -> Response<Body> {
+    let probe_token = UserId::new(PROBE_USER.to_owned())
+        .map(|user| app.keys.mint(&user, Duration::from_secs(60)))
+        .unwrap_or_default();
+    let (db, mcp) = tokio::join!(
+        app.store.db().ready(&app.migrations, READY_WITHIN),
+        app.gateway.ready(&probe_token, READY_WITHIN)
+    );
+    let mut causes = Vec::new();
+    if let Err(e) = db {
+        causes.push(format!("database: {e}"));
+    }
+    if let Err(e) = mcp {
+        causes.push(format!("task service: {e}"));
+    }
+    if causes.is_empty() {
+        h::text(StatusCode::OK, "ready")
+    } else {
+        h::text(StatusCode::SERVICE_UNAVAILABLE, causes.join("\n"))
+    }
+}
+
 async fn api(
-    app: &App,
+    app: Arc<App>,
     request: Request<Incoming>,
     path_user: &str,
     rest: &[String],
+    request_id: &str,
+    seen: &mut Seen,
 ) -> Result<Response<Body>> {
+    seen.route = "/api/{user_id}";
     let caller = app
         .keys
         .verify_headers(request.headers())
@@ -164,67 +207,144 @@ async fn api(
             "This token belongs to another user.",
         ));
     }
+    seen.user = Some(caller.clone());
     let token = bearer_token(request.headers())
         .unwrap_or_default()
         .to_owned();
     let method = request.method().clone();
     let query = request.uri().query().unwrap_or_default().to_owned();
+    let streams = accepts_event_stream(request.headers());
     let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+    let mcp = app.gateway.session(&token, request_id);
     match (method, rest.as_slice()) {
-        (Method::POST, ["chat"]) => chat(app, &caller, &token, read_json(request).await?).await,
+        (Method::POST, ["chat"]) => {
+            seen.route = "/api/{user_id}/chat";
+            let request = ChatRequest::parse(read_json(request).await?)?;
+            if let Err(wait) = app.turn_rate.check(&caller) {
+                return Err(ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "You are sending messages faster than {} a minute; wait a moment.",
+                        app.settings.turns_per_minute
+                    ),
+                )
+                .retry_after(wait));
+            }
+            let start = turn::start(&app, &caller, request).await?;
+            let token = token.clone();
+            Ok(answer_turn(app.clone(), start, token, request_id.to_owned(), streams).await)
+        }
         (Method::GET, ["tasks"]) => {
+            seen.route = "/api/{user_id}/tasks";
             let status = query_param(&query, "status").unwrap_or_else(|| "all".to_owned());
-            let listed = task_tool(
-                app,
-                &token,
-                "list_tasks",
-                json!({ "user_id": caller.as_str(), "status": status }),
-            )
-            .await?;
-            // list_tasks answers `{"tasks": [...]}`; the REST list stays a plain array.
-            Ok(h::json(StatusCode::OK, &listed["tasks"]))
+            let mut args = json!({ "user_id": caller.as_str(), "status": status, "limit": page_size(&query)? });
+            if let Some(offset) = query_param(&query, "offset") {
+                args["offset"] = json!(offset.parse::<u32>().map_err(|_| {
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "offset must be a number from 0.",
+                    )
+                })?);
+            }
+            let listed = task_tool(&mcp, "list_tasks", args).await?;
+            // list_tasks answers `{"tasks", "total", "next_offset"}`; the REST list stays a
+            // plain array, with the total in a header.
+            let mut response = h::json(StatusCode::OK, &listed["tasks"]);
+            if let Some(total) = listed["total"].as_i64() {
+                response
+                    .headers_mut()
+                    .insert("x-total-count", HeaderValue::from(total));
+            }
+            Ok(response)
         }
         (Method::POST, ["tasks"]) => {
+            seen.route = "/api/{user_id}/tasks";
             let body = read_json(request).await?;
             let args = json!({ "user_id": caller.as_str(), "title": body.get("title").cloned().unwrap_or(Value::Null), "description": body.get("description").cloned().unwrap_or(Value::Null) });
-            let result = task_tool(app, &token, "add_task", without_nulls(args)).await?;
+            let result = task_tool(&mcp, "add_task", without_nulls(args)).await?;
             Ok(h::json(StatusCode::CREATED, &result["task"]))
         }
         (Method::PUT, ["tasks", id]) => {
+            seen.route = "/api/{user_id}/tasks/{id}";
             let id = task_id(id)?;
             let body = read_json(request).await?;
             let args = json!({ "user_id": caller.as_str(), "task_id": id, "title": body.get("title").cloned().unwrap_or(Value::Null), "description": body.get("description").cloned().unwrap_or(Value::Null), "completed": body.get("completed").cloned().unwrap_or(Value::Null) });
-            let result = task_tool(app, &token, "update_task", without_nulls(args)).await?;
+            let result = task_tool(&mcp, "update_task", without_nulls(args)).await?;
             Ok(h::json(StatusCode::OK, &result["task"]))
         }
         (Method::PATCH, ["tasks", id, "complete"]) => {
+            seen.route = "/api/{user_id}/tasks/{id}/complete";
             let args = json!({ "user_id": caller.as_str(), "task_id": task_id(id)? });
-            let result = task_tool(app, &token, "complete_task", args).await?;
+            let result = task_tool(&mcp, "complete_task", args).await?;
             Ok(h::json(StatusCode::OK, &result["task"]))
         }
         (Method::DELETE, ["tasks", id]) => {
+            seen.route = "/api/{user_id}/tasks/{id}";
             let args = json!({ "user_id": caller.as_str(), "task_id": task_id(id)? });
-            task_tool(app, &token, "delete_task", args).await?;
+            task_tool(&mcp, "delete_task", args).await?;
             Ok(h::empty(StatusCode::NO_CONTENT))
         }
-        (Method::GET, ["conversations"]) => Ok(h::json(
-            StatusCode::OK,
-            &app.store.conversations(&caller).await?,
-        )),
-        (Method::GET, ["conversations", id, "messages"]) => {
-            let id = id.parse::<i64>().map_err(|_| conversation_not_found(id))?;
-            if !app.store.owns_conversation(&caller, id).await? {
-                return Err(conversation_not_found(&id.to_string()));
+        (Method::GET, ["conversations"]) => {
+            seen.route = "/api/{user_id}/conversations";
+            let limit = page_size(&query)?;
+            Ok(h::json(
+                StatusCode::OK,
+                &app.store.conversations(&caller, limit).await?,
+            ))
+        }
+        (Method::PATCH, ["conversations", id]) => {
+            seen.route = "/api/{user_id}/conversations/{id}";
+            let id = conversation_id(id)?;
+            let body = read_json(request).await?;
+            let title = body
+                .get("title")
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|t| !t.is_empty() && t.chars().count() <= MAX_TITLE_CHARS)
+                .ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        format!("The body must be {{\"title\": \"...\"}} with 1 to {MAX_TITLE_CHARS} characters."),
+                    )
+                })?;
+            match app.store.rename_conversation(&caller, id, title).await? {
+                Some(conversation) => Ok(h::json(StatusCode::OK, &conversation)),
+                None => Err(turn::conversation_not_found(&id.to_string())),
             }
+        }
+        (Method::DELETE, ["conversations", id]) => {
+            seen.route = "/api/{user_id}/conversations/{id}";
+            let id = conversation_id(id)?;
+            if app.store.delete_conversation(&caller, id).await? {
+                Ok(h::empty(StatusCode::NO_CONTENT))
+            } else {
+                Err(turn::conversation_not_found(&id.to_string()))
+            }
+        }
+        (Method::GET, ["conversations", id, "messages"]) => {
+            seen.route = "/api/{user_id}/conversations/{id}/messages";
+            let id = conversation_id(id)?;
+            if !app.store.owns_conversation(&caller, id).await? {
+                return Err(turn::conversation_not_found(&id.to_string()));
+            }
+            let limit = page_size(&query)?;
+            let before = match query_param(&query, "before") {
+                Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "before must be a message id.",
+                    )
+                })?),
+                None => None,
+            };
             let messages: Vec<Value> = app
                 .store
-                .messages(&caller, id)
+                .recent_messages(&caller, id, limit, before)
                 .await?
                 .into_iter()
                 .map(|m| {
                     let calls = m.tool_calls();
-                    let mut entry =
-                        json!({ "role": m.role, "content": m.content, "created_at": m.created_at });
+                    let mut entry = json!({ "id": m.id, "role": m.role, "content": m.content, "created_at": m.created_at });
                     if !calls.is_empty() {
                         entry["tool_calls"] = json!(calls);
                     }
@@ -237,127 +357,103 @@ async fn api(
     }
 }
 
-#[derive(Deserialize)]
-struct ChatRequest {
-    #[serde(default)]
-    conversation_id: Option<i64>,
-    message: String,
-}
-
-/// The stateless cycle: load the history, store the user's message, run the agent, store the
-/// reply, answer. Nothing survives in memory between requests.
-async fn chat(app: &App, user: &UserId, token: &str, body: Value) -> Result<Response<Body>> {
-    let started = Instant::now();
-    let request: ChatRequest = serde_json::from_value(body).map_err(|e| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("Invalid chat request: {e}."),
-        )
-    })?;
-    let message = request.message.trim();
-    if message.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "The message must not be empty.",
-        ));
-    }
-    if message.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("The message is longer than {MAX_MESSAGE_CHARS} characters."),
-        ));
-    }
-    let conversation = match request.conversation_id {
-        Some(id) if app.store.owns_conversation(user, id).await? => id,
-        Some(id) => return Err(conversation_not_found(&id.to_string())),
-        None => app.store.create_conversation(user).await?,
-    };
-    let stored = app
-        .store
-        .recent_messages(user, conversation, history::WINDOW)
-        .await?;
-    app.store
-        .append(user, conversation, Role::User, message, &[], None)
-        .await?;
-    let messages = history::build(&stored, message);
-
-    let in_conversation = |mut e: ApiError| {
-        e.conversation_id = Some(conversation);
-        e
-    };
-    let session = app
-        .gateway
-        .session(token)
-        .await
-        .map_err(|e| in_conversation(e.into()))?;
-    let outcome = match app.gateway.tools(&session).await {
-        Ok(tools) => app.agent.run(messages, tools, &session, user).await,
-        Err(e) => {
-            session.close().await;
-            return Err(in_conversation(e.into()));
-        }
-    };
-    session.close().await;
-    match outcome {
-        Ok(turn) => {
-            app.store
-                .append(
-                    user,
-                    conversation,
-                    Role::Assistant,
-                    &turn.reply,
-                    &turn.tool_calls,
-                    turn.memo.as_ref(),
-                )
-                .await?;
-            app.metrics.record_turn(
-                "ok",
-                started.elapsed(),
-                turn.tool_calls.iter().map(|c| c.name.clone()),
-            );
-            Ok(h::json(
-                StatusCode::OK,
-                &json!({ "conversation_id": conversation, "response": turn.reply, "tool_calls": turn.tool_calls }),
-            ))
-        }
-        Err(failure) => {
-            let error = in_conversation(failure.error.into());
-            // Calls that did run are recorded, so the history says what really happened.
-            if !failure.tool_calls.is_empty() {
-                record_partial(app, user, conversation, &error.detail, &failure.tool_calls).await;
+/// Sends a turn's answer: the JSON body, or Server-Sent Events as the turn runs. The turn
+/// itself runs on a task of its own, so a client that goes away never leaves it half-stored;
+/// a streaming client that goes away stops it before its next step (the Stop button).
+async fn answer_turn(
+    app: Arc<App>,
+    start: Start,
+    token: String,
+    request_id: String,
+    streams: bool,
+) -> Response<Body> {
+    let pending = match start {
+        Start::Replay { status, body } if streams => {
+            let (events, receiver) = mpsc::unbounded_channel();
+            if let Some(id) = body["conversation_id"].as_i64() {
+                let _ = events.send(TurnEvent::Conversation(id));
             }
-            app.metrics.record_turn(
-                "error",
-                started.elapsed(),
-                failure.tool_calls.iter().map(|c| c.name.clone()),
-            );
-            Err(error)
+            let _ = events.send(TurnEvent::Finished(status.as_u16(), body));
+            return event_stream(receiver);
+        }
+        Start::Replay { status, body } => return h::json(status, &body),
+        Start::Run(pending) => pending,
+    };
+    let cancel = CancellationToken::new();
+    if streams {
+        let (events, receiver) = mpsc::unbounded_channel();
+        let watcher = events.clone();
+        let stop = cancel.clone();
+        tokio::spawn(async move {
+            watcher.closed().await;
+            stop.cancel();
+        });
+        tokio::spawn(pending.run(app, token, request_id, Some(events), cancel));
+        return event_stream(receiver);
+    }
+    match tokio::spawn(pending.run(app, token, request_id, None, cancel)).await {
+        Ok((status, body)) => h::json(status, &body),
+        Err(e) => {
+            tracing::error!(error = %e, "a chat turn's task failed");
+            h::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The turn failed unexpectedly; try again.",
+            )
         }
     }
 }
 
-async fn record_partial(
-    app: &App,
-    user: &UserId,
-    conversation: i64,
-    detail: &str,
-    calls: &[ToolCallRecord],
-) {
-    if let Err(e) = app
-        .store
-        .append(user, conversation, Role::Assistant, detail, calls, None)
-        .await
-    {
-        tracing::warn!(error = %e, "could not record a failed turn's tool calls");
-    }
+fn accepts_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| v.trim().starts_with("text/event-stream"))
+}
+
+/// A `text/event-stream` response of a turn's events, ending after its answer.
+fn event_stream(receiver: mpsc::UnboundedReceiver<TurnEvent>) -> Response<Body> {
+    let frames = futures::stream::unfold(Some(receiver), |receiver| async move {
+        let mut receiver = receiver?;
+        let event = receiver.recv().await?;
+        let last = matches!(event, TurnEvent::Finished(..));
+        let frame = Frame::data(Bytes::from(sse_frame(&event)));
+        Some((Ok::<_, Infallible>(frame), (!last).then_some(receiver)))
+    });
+    let mut response = Response::new(StreamBody::new(frames).boxed());
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // Proxies such as nginx must pass each event on at once.
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    response
+}
+
+/// One Server-Sent Event: `conversation`, `tool_call`, `text`, then `done` (the JSON answer)
+/// or `error` (`{"error", "status", ...}` with the error answer's fields).
+fn sse_frame(event: &TurnEvent) -> String {
+    let (name, data) = match event {
+        TurnEvent::Conversation(id) => ("conversation", json!({ "conversation_id": id })),
+        TurnEvent::ToolCall(record) => ("tool_call", json!(record)),
+        TurnEvent::Text(delta) => ("text", json!({ "delta": delta })),
+        TurnEvent::Finished(200, body) => ("done", body.clone()),
+        TurnEvent::Finished(status, body) => {
+            let mut data = body.clone();
+            data["error"] = body["detail"].clone();
+            data["status"] = json!(status);
+            ("error", data)
+        }
+    };
+    format!("event: {name}\ndata: {data}\n\n")
 }
 
 /// A task route's tool call: a tool error becomes the matching HTTP status.
-async fn task_tool(app: &App, token: &str, tool: &str, args: Value) -> Result<Value> {
-    let session = app.gateway.session(token).await?;
-    let outcome = session.call(tool, args).await;
-    session.close().await;
-    let outcome: ToolOutcome = outcome?;
+async fn task_tool(mcp: &crate::mcp::McpSession<'_>, tool: &str, args: Value) -> Result<Value> {
+    let outcome: ToolOutcome = mcp.call(tool, args).await?;
     if !outcome.is_error {
         return Ok(outcome.result);
     }
@@ -418,11 +514,25 @@ fn task_id(raw: &str) -> Result<i64> {
     })
 }
 
-fn conversation_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        format!("Conversation {id} not found."),
-    )
+fn conversation_id(raw: &str) -> Result<i64> {
+    raw.parse().map_err(|_| turn::conversation_not_found(raw))
+}
+
+/// `?limit=` of a list: 1 to [`MAX_PAGE`], [`DEFAULT_PAGE`] when absent.
+fn page_size(query: &str) -> Result<i64> {
+    match query_param(query, "limit") {
+        None => Ok(DEFAULT_PAGE),
+        Some(raw) => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE).contains(n))
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("limit must be a number from 1 to {MAX_PAGE}."),
+                )
+            }),
+    }
 }
 
 fn query_param(query: &str, name: &str) -> Option<String> {

@@ -1,6 +1,7 @@
 //! `todo-chat`: the chat endpoint, the agent loop, and the models behind it.
 
 pub mod agent;
+pub mod error;
 pub mod eval;
 pub mod history;
 pub mod http;
@@ -10,3 +11,4 @@ pub mod model;
 pub mod offline;
 pub mod openai;
 pub mod store;
+pub mod turn;

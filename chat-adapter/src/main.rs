@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use todo_chat::{
     agent::Agent,
-    http::{App, route},
+    http::{App, Settings, TurnRate, route},
     mcp::McpGateway,
     metrics::Metrics,
     model::Model,
@@ -15,7 +15,7 @@ use todo_chat::{
     store::{self, ChatStore},
 };
 use todo_common::{
-    config::{self, DatabaseArgs, ProbeArgs, SecretArgs},
+    config::{self, DatabaseArgs, ProbeArgs, SecretArgs, ServeLimits},
     telemetry,
 };
 
@@ -33,7 +33,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve POST /api/{user_id}/chat, the task and conversation routes, and health endpoints.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply the conversation migrations and exit.
     Migrate(DatabaseArgs),
     /// Exit 0 when the server at --listen (or --url) is ready: the image's health check.
@@ -79,6 +79,21 @@ struct ServeArgs {
     /// How long one model answer may take.
     #[arg(long, env = "TODO_MODEL_TIMEOUT", default_value = "60s", value_parser = humantime::parse_duration)]
     model_timeout: Duration,
+    /// How long a whole chat turn may take, every model and tool call included; then it
+    /// answers 504 listing the tool calls that ran. Keep the web proxy's timeout above it.
+    #[arg(long, env = "TODO_TURN_DEADLINE", default_value = "45s", value_parser = humantime::parse_duration)]
+    turn_deadline: Duration,
+    #[command(flatten)]
+    limits: ServeLimits,
+    /// Chat turns one user may start per minute on this instance; beyond it, 429.
+    #[arg(long, env = "TODO_TURNS_PER_MINUTE", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+    turns_per_minute: u32,
+    /// Conversations one user may keep; a new one beyond it is refused (409).
+    #[arg(long, env = "TODO_MAX_CONVERSATIONS_PER_USER", default_value_t = 10_000, value_parser = clap::value_parser!(i64).range(1..))]
+    max_conversations_per_user: i64,
+    /// Model round trips in one turn.
+    #[arg(long, env = "TODO_MAX_STEPS", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=50))]
+    max_steps: u16,
 }
 
 #[tokio::main]
@@ -110,12 +125,20 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let app = Arc::new(App {
                 keys,
                 store: ChatStore::new(db.clone()),
+                migrations: store::migrations(),
                 gateway,
-                agent: Agent::new(model, args.model_timeout),
+                agent: Agent::new(model, args.model_timeout, usize::from(args.max_steps)),
                 metrics: Metrics::default(),
+                settings: Settings {
+                    turn_deadline: args.turn_deadline,
+                    turns_per_minute: args.turns_per_minute,
+                    max_conversations: args.max_conversations_per_user,
+                },
+                turn_rate: TurnRate::per_minute(args.turns_per_minute),
             });
             todo_common::http::serve(
                 listener,
+                &args.limits,
                 move |request, _peer| route(app.clone(), request),
                 todo_common::http::shutdown_signal(),
             )

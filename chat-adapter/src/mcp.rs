@@ -1,22 +1,32 @@
 //! The MCP client side: todo-mcp over Streamable HTTP, called with the user's own token, so
 //! todo-mcp checks the identity again and the model never decides whose data it touches.
+//!
+//! todo-mcp is stateless: every request stands alone, so there is no handshake per turn. One
+//! gateway per instance keeps one pool of kept-alive connections and the tool list, and sends
+//! each `tools/call` as a single JSON-RPC POST (the message types are rmcp's).
 
-use std::time::Duration;
-
-use rmcp::{
-    RoleClient, ServiceExt,
-    model::{CallToolRequestParams, CallToolResult},
-    service::RunningService,
-    transport::{
-        StreamableHttpClientTransport, streamable_http_client::StreamableHttpClientTransportConfig,
+use std::{
+    sync::{
+        Mutex,
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
+    time::{Duration, Instant},
 };
+
+use rmcp::model::{CallToolRequestParams, CallToolResult, ListToolsResult};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use tokio::sync::OnceCell;
 
 use crate::model::ToolSpec;
 
 const CALL_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a fetched tool list is used before it is fetched again (todo-mcp may have been
+/// upgraded or restarted with other `--tools`); a call to an unknown tool refreshes it at once.
+const TOOLS_TTL: Duration = Duration::from_secs(60);
+/// The protocol version todo-mcp is asked to speak on bare requests.
+const PROTOCOL_VERSION: &str = "2025-11-25";
+/// JSON-RPC's "invalid params", which todo-mcp answers for a tool it does not have.
+const INVALID_PARAMS: i64 = -32602;
 
 #[derive(Debug, thiserror::Error)]
 pub enum McpError {
@@ -26,6 +36,11 @@ pub enum McpError {
     Timeout,
     #[error("the task service refused the request: {0}")]
     Protocol(String),
+    /// 401/403: the two services do not share a secret. A configuration error, not a user's.
+    #[error(
+        "the task service rejected this service's token ({0}): BETTER_AUTH_SECRET differs between todo-chat and todo-mcp"
+    )]
+    Refused(u16),
 }
 
 /// The outcome of one tool call as the agent and the REST façade see it: the contract's JSON
@@ -89,11 +104,14 @@ impl ToolOutcome {
     }
 }
 
-/// Where todo-mcp is, with one HTTP connection pool and the tool list fetched once.
+/// Where todo-mcp is: one HTTP connection pool and the tool list, for the whole instance.
 pub struct McpGateway {
     url: String,
     http: reqwest::Client,
-    tools: OnceCell<Vec<ToolSpec>>,
+    tools: Mutex<Option<(Instant, Vec<ToolSpec>)>>,
+    next_id: AtomicU64,
+    /// Set once a refusal has been logged, so a misconfiguration is loud but not a flood.
+    refusal_logged: AtomicBool,
 }
 
 impl McpGateway {
@@ -106,85 +124,160 @@ impl McpGateway {
         Ok(Self {
             url: url.into(),
             http,
-            tools: OnceCell::new(),
+            tools: Mutex::new(None),
+            next_id: AtomicU64::new(1),
+            refusal_logged: AtomicBool::new(false),
         })
     }
 
-    /// An MCP client acting with `token`, over the shared connection pool.
-    pub async fn session(&self, token: &str) -> Result<McpSession, McpError> {
-        let config =
-            StreamableHttpClientTransportConfig::with_uri(self.url.as_str()).auth_header(token);
-        let transport = StreamableHttpClientTransport::with_client(self.http.clone(), config);
-        let client = tokio::time::timeout(CALL_TIMEOUT, ().serve(transport))
-            .await
-            .map_err(|_| McpError::Timeout)?
-            .map_err(|e| McpError::Unreachable(e.to_string()))?;
-        Ok(McpSession { client })
+    /// Calls made with `token` (the user's own), tagged with the request's id.
+    pub fn session<'a>(&'a self, token: &'a str, request_id: &'a str) -> McpSession<'a> {
+        McpSession {
+            gateway: self,
+            token,
+            request_id,
+        }
     }
 
-    /// The tools' definitions for the model; they are fixed for a server version, so they are
-    /// listed once and reused.
-    pub async fn tools(&self, session: &McpSession) -> Result<&[ToolSpec], McpError> {
-        let tools = self
+    /// One JSON-RPC request, answered as JSON.
+    async fn request<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        request_id: &str,
+        method: &str,
+        params: Value,
+        timeout: Duration,
+    ) -> Result<Result<T, (i64, String)>, McpError> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let body = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params });
+        let sent = self
+            .http
+            .post(&self.url)
+            .bearer_auth(token)
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", PROTOCOL_VERSION)
+            .header(todo_common::http::REQUEST_ID, request_id)
+            .json(&body)
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|e| {
+                if e.is_timeout() {
+                    McpError::Timeout
+                } else {
+                    McpError::Unreachable(e.to_string())
+                }
+            })?;
+        let status = sent.status();
+        if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
+            let refused = McpError::Refused(status.as_u16());
+            if !self.refusal_logged.swap(true, Ordering::Relaxed) {
+                tracing::error!(error = %refused, url = %self.url, "CONFIGURATION ERROR: todo-mcp refuses todo-chat's tokens");
+            }
+            return Err(refused);
+        }
+        let answer: Value = sent.json().await.map_err(|e| {
+            if e.is_timeout() {
+                McpError::Timeout
+            } else {
+                McpError::Protocol(format!("HTTP {status}: {e}"))
+            }
+        })?;
+        if let Some(error) = answer.get("error") {
+            let code = error["code"].as_i64().unwrap_or_default();
+            let message = error["message"].as_str().unwrap_or_default().to_owned();
+            return Ok(Err((code, message)));
+        }
+        serde_json::from_value(answer["result"].clone())
+            .map(Ok)
+            .map_err(|e| McpError::Protocol(format!("unexpected {method} result: {e}")))
+    }
+
+    /// The tools' definitions for the model, fetched again after [`TOOLS_TTL`] or when a call
+    /// names a tool todo-mcp no longer has.
+    pub async fn tools(&self, session: &McpSession<'_>) -> Result<Vec<ToolSpec>, McpError> {
+        if let Some((fetched, tools)) = &*self.lock_tools()
+            && fetched.elapsed() < TOOLS_TTL
+        {
+            return Ok(tools.clone());
+        }
+        let listed: ListToolsResult = self
+            .request(
+                session.token,
+                session.request_id,
+                "tools/list",
+                json!({}),
+                CALL_TIMEOUT,
+            )
+            .await?
+            .map_err(|(code, message)| McpError::Protocol(format!("{code}: {message}")))?;
+        let tools: Vec<ToolSpec> = listed
             .tools
-            .get_or_try_init(|| async {
-                let listed = tokio::time::timeout(CALL_TIMEOUT, session.client.list_all_tools())
-                    .await
-                    .map_err(|_| McpError::Timeout)?
-                    .map_err(|e| McpError::Protocol(e.to_string()))?;
-                Ok::<_, McpError>(
-                    listed
-                        .into_iter()
-                        .map(|tool| ToolSpec {
-                            name: tool.name.to_string(),
-                            description: tool
-                                .description
-                                .map(|d| d.to_string())
-                                .unwrap_or_default(),
-                            parameters: Value::Object((*tool.input_schema).clone()),
-                        })
-                        .collect(),
-                )
+            .into_iter()
+            .map(|tool| ToolSpec {
+                name: tool.name.to_string(),
+                description: tool.description.map(|d| d.to_string()).unwrap_or_default(),
+                parameters: Value::Object((*tool.input_schema).clone()),
             })
-            .await?;
+            .collect();
+        *self.lock_tools() = Some((Instant::now(), tools.clone()));
         Ok(tools)
     }
 
-    /// `/readyz` of todo-mcp, next to its `/mcp` endpoint.
-    pub async fn ready(&self) -> bool {
-        let url = match self.url.rsplit_once("/mcp") {
-            Some((base, _)) => format!("{base}/readyz"),
-            None => format!("{}/readyz", self.url.trim_end_matches('/')),
-        };
-        let probe = self
-            .http
-            .get(url)
-            .timeout(Duration::from_secs(2))
-            .send()
-            .await;
-        probe.is_ok_and(|r| r.status().is_success())
+    fn lock_tools(&self) -> std::sync::MutexGuard<'_, Option<(Instant, Vec<ToolSpec>)>> {
+        self.tools
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Readiness of todo-mcp as this service uses it: a `tools/list` signed with this
+    /// service's key (`probe_token`) within `within`. `Err` says why not.
+    pub async fn ready(&self, probe_token: &str, within: Duration) -> Result<(), McpError> {
+        let listed = self
+            .request::<ListToolsResult>(probe_token, "readyz", "tools/list", json!({}), within)
+            .await?;
+        listed
+            .map(drop)
+            .map_err(|(code, message)| McpError::Protocol(format!("{code}: {message}")))
     }
 }
 
-pub struct McpSession {
-    client: RunningService<RoleClient, ()>,
+pub struct McpSession<'a> {
+    gateway: &'a McpGateway,
+    token: &'a str,
+    request_id: &'a str,
 }
 
-impl McpSession {
+impl McpSession<'_> {
     pub async fn call(&self, name: &str, arguments: Value) -> Result<ToolOutcome, McpError> {
         let arguments = match arguments {
             Value::Object(map) => map,
             _ => serde_json::Map::new(),
         };
-        let request = CallToolRequestParams::new(name.to_owned()).with_arguments(arguments);
-        let result = tokio::time::timeout(CALL_TIMEOUT, self.client.call_tool(request))
-            .await
-            .map_err(|_| McpError::Timeout)?
-            .map_err(|e| McpError::Protocol(e.to_string()))?;
-        Ok(ToolOutcome::from_result(result))
-    }
-
-    pub async fn close(self) {
-        let _ = self.client.cancel().await;
+        let params = CallToolRequestParams::new(name.to_owned()).with_arguments(arguments);
+        let params = serde_json::to_value(params).map_err(|e| McpError::Protocol(e.to_string()))?;
+        let answered: Result<CallToolResult, _> = self
+            .gateway
+            .request(
+                self.token,
+                self.request_id,
+                "tools/call",
+                params,
+                CALL_TIMEOUT,
+            )
+            .await?;
+        match answered {
+            Ok(result) => Ok(ToolOutcome::from_result(result)),
+            Err((INVALID_PARAMS, message)) if message.contains(name) => {
+                // Most likely a tool todo-mcp no longer offers: fetch the list again next time,
+                // and let the model correct itself.
+                *self.gateway.lock_tools() = None;
+                Ok(ToolOutcome {
+                    is_error: true,
+                    result: json!({ "error": message, "code": "invalid_argument" }),
+                })
+            }
+            Err((code, message)) => Err(McpError::Protocol(format!("{code}: {message}"))),
+        }
     }
 }

@@ -23,32 +23,87 @@ pub fn migrations() -> Migrations {
     )
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    User,
-    Assistant,
-}
-
-impl Role {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::User => "user",
-            Self::Assistant => "assistant",
-        }
-    }
-}
-
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Conversation {
     pub id: i64,
+    /// The user's rename, else the first user message (shortened); `None` while empty.
+    pub title: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Characters of a first message shown as a conversation's title.
+const TITLE_FROM_MESSAGE_CHARS: usize = 60;
+
+impl Conversation {
+    fn shortened(mut self) -> Self {
+        self.title = self.title.map(|title| {
+            let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+            match title.char_indices().nth(TITLE_FROM_MESSAGE_CHARS) {
+                Some((cut, _)) => format!("{}…", title[..cut].trim_end()),
+                None => title,
+            }
+        });
+        self
+    }
+}
+
+/// How a turn starts (see [`ChatStore::begin_turn`]).
+#[derive(Debug)]
+pub enum Begin {
+    /// The user message is stored (now, or by an earlier attempt of the same turn that did not
+    /// finish); run the turn.
+    Run {
+        conversation: i64,
+        user_message: i64,
+    },
+    /// An earlier attempt finished: its answer, to send again.
+    Finished {
+        status: u16,
+        answer: serde_json::Value,
+    },
+    /// An earlier attempt is still running.
+    Running,
+    /// The conversation is not the user's (or does not exist).
+    NoSuchConversation,
+    /// A new conversation would pass the user's quota.
+    TooManyConversations,
+}
+
+/// How a finished turn is recorded for retries (see [`ChatStore::finish_turn`]).
+#[derive(Debug)]
+pub enum Outcome<'a> {
+    /// The answer a retry gets.
+    Answered {
+        status: u16,
+        answer: &'a serde_json::Value,
+    },
+    /// Failed before anything changed: a retry runs the turn again.
+    Retryable,
+}
+
+/// The assistant message that ends a turn.
+#[derive(Debug)]
+pub struct Reply<'a> {
+    pub content: &'a str,
+    pub tool_calls: &'a [ToolCallRecord],
+    pub memo: Option<&'a serde_json::Value>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TurnRow {
+    conversation_id: i64,
+    user_message_id: i64,
+    state: String,
+    status: Option<i32>,
+    answer: Option<String>,
+    started_at: DateTime<Utc>,
 }
 
 /// A stored message. `tool_calls` is kept as the JSON text it was stored as.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct StoredMessage {
+    pub id: i64,
     pub role: String,
     pub content: String,
     pub tool_calls: Option<String>,
@@ -112,28 +167,68 @@ impl ChatStore {
         Ok(found.is_some())
     }
 
-    pub async fn conversations(&self, owner: &UserId) -> Result<Vec<Conversation>, StoreError> {
-        const SQL: &str = "SELECT id, created_at, updated_at FROM conversations \
-                           WHERE user_id = $1 ORDER BY updated_at DESC, id DESC";
-        Ok(with_pool!(&self.db, pool => sqlx::query_as(SQL)
+    pub async fn conversations(
+        &self,
+        owner: &UserId,
+        limit: i64,
+    ) -> Result<Vec<Conversation>, StoreError> {
+        const SQL: &str = "SELECT c.id, COALESCE(c.title, (SELECT m.content FROM messages m \
+             WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.id LIMIT 1)) AS title, \
+             c.created_at, c.updated_at FROM conversations c \
+             WHERE c.user_id = $1 ORDER BY c.updated_at DESC, c.id DESC LIMIT $2";
+        let rows: Vec<Conversation> = with_pool!(&self.db, pool => sqlx::query_as(SQL)
             .bind(owner.as_str())
+            .bind(limit)
             .fetch_all(pool)
+            .await?);
+        Ok(rows.into_iter().map(Conversation::shortened).collect())
+    }
+
+    /// Renames the user's conversation; `None` if it is not theirs.
+    pub async fn rename_conversation(
+        &self,
+        owner: &UserId,
+        id: i64,
+        title: &str,
+    ) -> Result<Option<Conversation>, StoreError> {
+        const SQL: &str = "UPDATE conversations SET title = $3 WHERE id = $1 AND user_id = $2 \
+             RETURNING id, title, created_at, updated_at";
+        Ok(with_pool!(&self.db, pool => sqlx::query_as(SQL)
+            .bind(id)
+            .bind(owner.as_str())
+            .bind(title)
+            .fetch_optional(pool)
             .await?))
     }
 
-    /// The last `limit` messages in order: the history window. The index on
+    /// Deletes the user's conversation with its messages; `false` if it is not theirs.
+    pub async fn delete_conversation(&self, owner: &UserId, id: i64) -> Result<bool, StoreError> {
+        const SQL: &str = "DELETE FROM conversations WHERE id = $1 AND user_id = $2";
+        let done = with_pool!(&self.db, pool => sqlx::query(SQL)
+            .bind(id)
+            .bind(owner.as_str())
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(done > 0)
+    }
+
+    /// The last `limit` messages before message `before` (all, when `None`), in order: the
+    /// history window, and the pages of the messages endpoint. The index on
     /// `(conversation_id, id)` keeps this cost flat however long the conversation grows.
     pub async fn recent_messages(
         &self,
         owner: &UserId,
         conversation: i64,
         limit: i64,
+        before: Option<i64>,
     ) -> Result<Vec<StoredMessage>, StoreError> {
-        const SQL: &str = "SELECT role, content, tool_calls, memo, created_at FROM messages \
-                           WHERE conversation_id = $1 AND user_id = $2 ORDER BY id DESC LIMIT $3";
+        const SQL: &str = "SELECT id, role, content, tool_calls, memo, created_at FROM messages \
+             WHERE conversation_id = $1 AND user_id = $2 AND id < $3 ORDER BY id DESC LIMIT $4";
         let mut rows: Vec<StoredMessage> = with_pool!(&self.db, pool => sqlx::query_as(SQL)
             .bind(conversation)
             .bind(owner.as_str())
+            .bind(before.unwrap_or(i64::MAX))
             .bind(limit)
             .fetch_all(pool)
             .await?);
@@ -141,45 +236,194 @@ impl ChatStore {
         Ok(rows)
     }
 
-    pub async fn messages(
+    /// Starts a turn in one transaction: checks the conversation is the user's (or creates
+    /// one), stores the user message, and, with a `client_message_id`, claims the turn so a
+    /// retry of it never runs it twice. A claim older than `stale_after` belongs to an attempt
+    /// that died (every attempt ends by its deadline), so a retry takes it over and runs the
+    /// turn on the message already stored.
+    pub async fn begin_turn(
         &self,
         owner: &UserId,
-        conversation: i64,
-    ) -> Result<Vec<StoredMessage>, StoreError> {
-        self.recent_messages(owner, conversation, i64::MAX).await
+        conversation: Option<i64>,
+        message: &str,
+        client_message_id: Option<&str>,
+        stale_after: chrono::Duration,
+        max_conversations: i64,
+    ) -> Result<Begin, StoreError> {
+        const FIND: &str = "SELECT conversation_id, user_message_id, state, status, answer, \
+             started_at FROM turns WHERE user_id = $1 AND client_message_id = $2";
+        const TAKE_OVER: &str = "UPDATE turns SET state = 'running', started_at = $3 \
+             WHERE user_id = $1 AND client_message_id = $2 AND state = $4 AND started_at = $5";
+        // A new conversation only below the user's quota (the scan stops at the quota).
+        const CREATE: &str = "INSERT INTO conversations (user_id, created_at, updated_at) \
+             SELECT $1, $2, $2 WHERE (SELECT COUNT(*) FROM \
+             (SELECT 1 FROM conversations WHERE user_id = $1 LIMIT $3) AS mine) < $3 RETURNING id";
+        const TOUCH: &str =
+            "UPDATE conversations SET updated_at = $3 WHERE id = $1 AND user_id = $2";
+        const INSERT: &str = "INSERT INTO messages \
+             (user_id, conversation_id, role, content, created_at) \
+             VALUES ($1, $2, 'user', $3, $4) RETURNING id";
+        const CLAIM: &str = "INSERT INTO turns (user_id, client_message_id, conversation_id, \
+             user_message_id, state, started_at) VALUES ($1, $2, $3, $4, 'running', $5) \
+             ON CONFLICT (user_id, client_message_id) DO NOTHING";
+        let at = now();
+        Ok(with_pool!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let earlier: Option<TurnRow> = match client_message_id {
+                Some(id) => sqlx::query_as(FIND)
+                    .bind(owner.as_str())
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?,
+                None => None,
+            };
+            match (earlier, client_message_id) {
+                (Some(turn), _) if turn.state == "done" => Begin::Finished {
+                    status: turn.status.and_then(|s| u16::try_from(s).ok()).unwrap_or(200),
+                    answer: turn
+                        .answer
+                        .as_deref()
+                        .and_then(|a| serde_json::from_str(a).ok())
+                        .unwrap_or_default(),
+                },
+                (Some(turn), _)
+                    if turn.state == "running" && at - turn.started_at < stale_after =>
+                {
+                    Begin::Running
+                }
+                (Some(turn), Some(id)) => {
+                    let taken = sqlx::query(TAKE_OVER)
+                        .bind(owner.as_str())
+                        .bind(id)
+                        .bind(at)
+                        .bind(&turn.state)
+                        .bind(turn.started_at)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    tx.commit().await?;
+                    if taken == 0 {
+                        Begin::Running
+                    } else {
+                        Begin::Run {
+                            conversation: turn.conversation_id,
+                            user_message: turn.user_message_id,
+                        }
+                    }
+                }
+                _ => {
+                    let conversation = match conversation {
+                        Some(id) => {
+                            let touched = sqlx::query(TOUCH)
+                                .bind(id)
+                                .bind(owner.as_str())
+                                .bind(at)
+                                .execute(&mut *tx)
+                                .await?
+                                .rows_affected();
+                            (touched > 0).then_some(id)
+                        }
+                        None => {
+                            let created: Option<i64> = sqlx::query_scalar(CREATE)
+                                .bind(owner.as_str())
+                                .bind(at)
+                                .bind(max_conversations)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                            if created.is_none() {
+                                return Ok(Begin::TooManyConversations);
+                            }
+                            created
+                        }
+                    };
+                    match conversation {
+                        None => Begin::NoSuchConversation,
+                        Some(conversation) => {
+                            let user_message: i64 = sqlx::query_scalar(INSERT)
+                                .bind(owner.as_str())
+                                .bind(conversation)
+                                .bind(message)
+                                .bind(at)
+                                .fetch_one(&mut *tx)
+                                .await?;
+                            let claimed = match client_message_id {
+                                Some(id) => {
+                                    sqlx::query(CLAIM)
+                                        .bind(owner.as_str())
+                                        .bind(id)
+                                        .bind(conversation)
+                                        .bind(user_message)
+                                        .bind(at)
+                                        .execute(&mut *tx)
+                                        .await?
+                                        .rows_affected()
+                                        > 0
+                                }
+                                None => true,
+                            };
+                            if claimed {
+                                tx.commit().await?;
+                                Begin::Run { conversation, user_message }
+                            } else {
+                                // A concurrent attempt claimed it first; store nothing.
+                                tx.rollback().await?;
+                                Begin::Running
+                            }
+                        }
+                    }
+                }
+            }
+        }))
     }
 
-    /// Appends a message and marks the conversation as recently used, atomically.
-    pub async fn append(
+    /// Ends a turn in one transaction: stores the assistant message (when there is one) and,
+    /// for a claimed turn, records what a retry of it gets.
+    pub async fn finish_turn(
         &self,
         owner: &UserId,
         conversation: i64,
-        role: Role,
-        content: &str,
-        tool_calls: &[ToolCallRecord],
-        memo: Option<&serde_json::Value>,
+        reply: Option<Reply<'_>>,
+        claim: Option<(&str, Outcome<'_>)>,
     ) -> Result<(), StoreError> {
         const INSERT: &str = "INSERT INTO messages \
              (user_id, conversation_id, role, content, tool_calls, memo, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)";
+             VALUES ($1, $2, 'assistant', $3, $4, $5, $6)";
         const TOUCH: &str = "UPDATE conversations SET updated_at = $2 WHERE id = $1";
-        let calls =
-            (!tool_calls.is_empty()).then(|| serde_json::to_string(tool_calls).unwrap_or_default());
-        let memo = memo.map(serde_json::Value::to_string);
+        const RECORD: &str = "UPDATE turns SET state = $3, status = $4, answer = $5 \
+             WHERE user_id = $1 AND client_message_id = $2";
         let at = now();
         with_pool!(&self.db, pool => {
             let mut tx = pool.begin().await?;
-            sqlx::query(INSERT)
-                .bind(owner.as_str())
-                .bind(conversation)
-                .bind(role.as_str())
-                .bind(content)
-                .bind(calls.as_deref())
-                .bind(memo.as_deref())
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(TOUCH).bind(conversation).bind(at).execute(&mut *tx).await?;
+            if let Some(reply) = reply {
+                let calls = (!reply.tool_calls.is_empty())
+                    .then(|| serde_json::to_string(reply.tool_calls).unwrap_or_default());
+                sqlx::query(INSERT)
+                    .bind(owner.as_str())
+                    .bind(conversation)
+                    .bind(reply.content)
+                    .bind(calls)
+                    .bind(reply.memo.map(serde_json::Value::to_string))
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(TOUCH).bind(conversation).bind(at).execute(&mut *tx).await?;
+            }
+            if let Some((id, outcome)) = claim {
+                let (state, status, answer) = match outcome {
+                    Outcome::Answered { status, answer } => {
+                        ("done", Some(i32::from(status)), Some(answer.to_string()))
+                    }
+                    Outcome::Retryable => ("retry", None, None),
+                };
+                sqlx::query(RECORD)
+                    .bind(owner.as_str())
+                    .bind(id)
+                    .bind(state)
+                    .bind(status)
+                    .bind(answer)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
         });
         Ok(())

@@ -1,7 +1,7 @@
 //! Configuration both services read the same way: the database, the shared secret, and how
 //! a service reports a fatal error on its way out.
 
-use std::{net::SocketAddr, process::ExitCode};
+use std::{net::SocketAddr, process::ExitCode, time::Duration};
 
 use clap::Args;
 
@@ -57,6 +57,20 @@ impl SecretArgs {
     pub fn keys(&self) -> Result<JwtKeys, SecretError> {
         JwtKeys::from_secret(self.secret.as_deref())
     }
+}
+
+/// Bounds on what one instance takes on (see `http::serve`).
+#[derive(Args, Clone, Debug)]
+pub struct ServeLimits {
+    /// A client must send its request headers within this; slower ones are dropped.
+    #[arg(long, env = "TODO_HEADER_READ_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub header_read_timeout: Duration,
+    /// Open client connections; at the cap, new ones wait to be accepted.
+    #[arg(long, env = "TODO_MAX_OPEN_CONNECTIONS", default_value_t = 4096)]
+    pub max_open_connections: usize,
+    /// Requests served at once; beyond that, 503 with Retry-After.
+    #[arg(long, env = "TODO_MAX_IN_FLIGHT", default_value_t = 1024)]
+    pub max_in_flight: usize,
 }
 
 #[derive(Args, Debug)]

@@ -34,6 +34,10 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("the database did not answer: {0}")]
     Unreachable(String),
+    #[error(
+        "the database schema is at version {found}, this service needs {needed}; run `migrate`"
+    )]
+    NotMigrated { found: i64, needed: i64 },
 }
 
 /// A pool on whichever backend `DATABASE_URL` names.
@@ -142,6 +146,38 @@ impl Db {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(DbError::Unreachable(e.to_string())),
             Err(_) => Err(DbError::Unreachable("timed out".into())),
+        }
+    }
+
+    /// Readiness: the database answers within `within`, and every migration this service
+    /// embeds has been applied (so a service never reports ready before its tables exist).
+    pub async fn ready(&self, migrations: &Migrations, within: Duration) -> Result<(), DbError> {
+        let migrator = match self {
+            Self::Postgres(_) => &migrations.postgres,
+            Self::Sqlite(_) => &migrations.sqlite,
+        };
+        let needed = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        // The table name is the service's own constant, never input.
+        let sql = format!(
+            "SELECT COALESCE(MAX(version), 0) FROM {} WHERE success",
+            migrator.table_name
+        );
+        let found = async {
+            with_pool!(self, pool => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.clone()))
+                .fetch_one(pool)
+                .await)
+        };
+        match tokio::time::timeout(within, found).await {
+            Err(_) => Err(DbError::Unreachable("timed out".into())),
+            Ok(Ok(found)) if found >= needed => Ok(()),
+            Ok(Ok(found)) => Err(DbError::NotMigrated { found, needed }),
+            // No migrations table yet: nothing was migrated.
+            Ok(Err(sqlx::Error::Database(e)))
+                if e.message().contains("exist") || e.message().contains("no such table") =>
+            {
+                Err(DbError::NotMigrated { found: 0, needed })
+            }
+            Ok(Err(e)) => Err(DbError::Unreachable(e.to_string())),
         }
     }
 

@@ -4,18 +4,67 @@
 use std::{convert::Infallible, future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use bytes::Bytes;
-use http::{HeaderValue, Response, StatusCode, header};
+use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use hyper::{Request, body::Incoming, service::service_fn};
 use hyper_util::{
-    rt::{TokioExecutor, TokioIo},
+    rt::{TokioExecutor, TokioIo, TokioTimer},
     server::{conn::auto, graceful::GracefulShutdown},
 };
 use prometheus_client::registry::Registry;
 use serde::Serialize;
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, sync::Semaphore};
+
+use crate::config::ServeLimits;
 
 pub type Body = BoxBody<Bytes, Infallible>;
+
+/// The header that carries a request's id, from the client (or todo-chat) and back.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// The request's id: the caller's `X-Request-Id` when it is a sane one (letters, digits and
+/// `-_.:`, at most 128), else a new one, unique within this process and across restarts.
+pub fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|id| {
+            !id.is_empty()
+                && id.len() <= 128
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        })
+        .map_or_else(new_request_id, str::to_owned)
+}
+
+fn new_request_id() -> String {
+    use std::sync::{
+        OnceLock,
+        atomic::{AtomicU64, Ordering},
+    };
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    static PROCESS: OnceLock<u64> = OnceLock::new();
+    let process = PROCESS.get_or_init(|| {
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        // The low bits of the start time, mixed with the pid: distinct per process.
+        (started as u64) ^ (u64::from(std::process::id()) << 40)
+    });
+    format!(
+        "{process:016x}-{:08x}",
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Returns the request's id with its response.
+pub fn with_request_id(mut response: Response<Body>, id: &str) -> Response<Body> {
+    if let Ok(value) = HeaderValue::from_str(id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    response
+}
 
 /// How long in-flight requests may run after SIGTERM before the process exits anyway.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(25);
@@ -69,6 +118,18 @@ pub fn unauthorized(detail: impl Into<String>) -> Response<Body> {
     response
 }
 
+/// 503 for a request beyond the instance's in-flight limit.
+fn saturated() -> Response<Body> {
+    let mut response = error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "This server is at capacity; try again in a moment.",
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    response
+}
+
 fn with_status(status: StatusCode, mut response: Response<Body>) -> Response<Body> {
     *response.status_mut() = status;
     response
@@ -108,17 +169,36 @@ pub async fn shutdown_signal() {
 }
 
 /// Serves `handler` on `listener` until `shutdown` resolves, then stops accepting and lets
-/// in-flight requests finish (bounded by [`DRAIN_TIMEOUT`]).
-pub async fn serve<H, F>(listener: TcpListener, handler: H, shutdown: impl Future<Output = ()>)
-where
+/// in-flight requests finish (bounded by [`DRAIN_TIMEOUT`]). `limits` bounds the connections,
+/// the requests in flight (beyond them: 503 with Retry-After) and the time to send headers.
+pub async fn serve<H, F>(
+    listener: TcpListener,
+    limits: &ServeLimits,
+    handler: H,
+    shutdown: impl Future<Output = ()>,
+) where
     H: Fn(Request<Incoming>, SocketAddr) -> F + Send + Sync + 'static,
     F: Future<Output = Response<Body>> + Send + 'static,
 {
     let handler = Arc::new(handler);
     let graceful = GracefulShutdown::new();
-    let builder = auto::Builder::new(TokioExecutor::new());
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // hyper enforces the header read timeout only with a timer.
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    let connections = Arc::new(Semaphore::new(limits.max_open_connections.max(1)));
+    let in_flight = Arc::new(Semaphore::new(limits.max_in_flight.max(1)));
     tokio::pin!(shutdown);
     loop {
+        let slot = tokio::select! {
+            slot = connections.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -133,9 +213,16 @@ where
         };
         let _ = stream.set_nodelay(true);
         let handler = handler.clone();
+        let in_flight = in_flight.clone();
         let service = service_fn(move |request| {
             let handler = handler.clone();
-            async move { Ok::<_, Infallible>(handler(request, peer).await) }
+            let permit = in_flight.clone().try_acquire_owned();
+            async move {
+                let Ok(_permit) = permit else {
+                    return Ok::<_, Infallible>(saturated());
+                };
+                Ok(handler(request, peer).await)
+            }
         });
         let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
         let connection = graceful.watch(connection.into_owned());
@@ -143,6 +230,7 @@ where
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
+            drop(slot);
         });
     }
     drop(listener);

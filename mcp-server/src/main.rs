@@ -16,7 +16,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use rmcp::ServiceExt;
 use todo_common::{
-    config::{self, DatabaseArgs, ProbeArgs, SecretArgs},
+    config::{self, DatabaseArgs, ProbeArgs, SecretArgs, ServeLimits},
     identity::UserId,
     telemetry,
 };
@@ -67,7 +67,7 @@ struct Listen {
 #[derive(Args)]
 struct ServeArgs {
     #[command(flatten)]
-    db: DatabaseArgs,
+    store: StoreArgs,
     #[command(flatten)]
     secret: SecretArgs,
     #[command(flatten)]
@@ -88,6 +88,8 @@ struct ServeArgs {
     allowed_origins: Option<Vec<String>>,
     #[command(flatten)]
     tools: ToolArgs,
+    #[command(flatten)]
+    limits: ServeLimits,
 }
 
 /// Which tools to offer, for IDEs that should see fewer than all five.
@@ -117,7 +119,7 @@ impl ToolArgs {
 #[derive(Args)]
 struct StdioArgs {
     #[command(flatten)]
-    db: DatabaseArgs,
+    store: StoreArgs,
     #[command(flatten)]
     secret: SecretArgs,
     /// Act as the subject of this JWT (verified now with BETTER_AUTH_SECRET).
@@ -159,7 +161,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Serve(args) => {
             let keys = args.secret.keys()?;
             let tools = args.tools.enabled()?;
-            let store = open_store(&args.db).await?;
+            let store = open_store(&args.store).await?;
             let listen = args.listen.listen;
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
@@ -174,6 +176,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 allowed_hosts: args.allowed_hosts,
                 tools,
                 origins,
+                limits: args.limits,
             };
             http::serve(
                 listener,
@@ -201,7 +204,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     "stdio needs an identity: pass --token (TODO_TOKEN) or --user-id (TODO_USER_ID)"
                 ),
             };
-            let store = open_store(&args.db).await?;
+            let store = open_store(&args.store).await?;
             tracing::info!(user = %user, backend = store.db().backend(), "serving MCP on stdio");
             let server = TodoServer::new(
                 store.clone(),
@@ -229,6 +232,17 @@ async fn run(command: Command) -> anyhow::Result<()> {
     }
 }
 
-async fn open_store(args: &DatabaseArgs) -> anyhow::Result<TaskStore> {
-    Ok(TaskStore::new(args.open(&store::migrations()).await?))
+/// The database and the bounds on what one user keeps in it.
+#[derive(Args)]
+struct StoreArgs {
+    #[command(flatten)]
+    db: DatabaseArgs,
+    /// The most tasks one user may keep; add_task refuses more with a clear error.
+    #[arg(long, env = "TODO_MAX_TASKS_PER_USER", default_value_t = store::DEFAULT_MAX_TASKS, value_parser = clap::value_parser!(i64).range(1..))]
+    max_tasks_per_user: i64,
+}
+
+async fn open_store(args: &StoreArgs) -> anyhow::Result<TaskStore> {
+    let db = args.db.open(&store::migrations()).await?;
+    Ok(TaskStore::new(db).with_max_tasks(args.max_tasks_per_user))
 }

@@ -1,15 +1,19 @@
 //! Task storage. One set of SQL statements serves PostgreSQL and SQLite (both take `$n`
 //! placeholders, `RETURNING` and `ON CONFLICT ... DO UPDATE`). Every statement is scoped by
 //! `user_id`, so another user's task is indistinguishable from a missing one, and every change
-//! is a single statement (an add is two: a counter bump, then the insert), so concurrent calls
-//! can neither lose nor duplicate a write.
+//! is a single statement or one transaction, so concurrent calls can neither lose nor
+//! duplicate a write.
 //!
 //! A task's public number (`id` in a [`Task`], `task_id` in the tools) is the user's own:
 //! 1, 2, 3… per user, never reused after a delete. It is the `number` column, handed out by
-//! the user's row in `task_counters`; the table's `id` is internal and never leaves here.
+//! [`Numbers`]; the table's `id` is internal and never leaves here.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
 use chrono::{DateTime, SubsecRound, Utc};
-use sqlx::postgres::{PgPool, PgPoolOptions};
 use todo_common::{
     database::{Db, Migrations},
     identity::UserId,
@@ -27,8 +31,31 @@ macro_rules! task_columns {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("task storage failed: {0}")]
-pub struct StoreError(#[from] sqlx::Error);
+pub enum StoreError {
+    #[error("task storage failed: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Other instances kept taking the numbers this one picked; the caller may try again.
+    #[error("too many concurrent adds for this user; try again")]
+    Contended,
+    /// The user already has the most tasks one user may keep.
+    #[error("the user has {0} tasks, the quota")]
+    TooMany(i64),
+}
+
+/// One page of a user's tasks.
+#[derive(Debug)]
+pub struct TaskPage {
+    pub tasks: Vec<Task>,
+    /// Tasks matching the filter on all pages.
+    pub total: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct PagedTask {
+    #[sqlx(flatten)]
+    task: Task,
+    total: i64,
+}
 
 pub fn migrations() -> Migrations {
     Migrations::new(
@@ -41,14 +68,61 @@ pub fn migrations() -> Migrations {
 #[derive(Clone, Debug)]
 pub struct TaskStore {
     db: Db,
-    /// PostgreSQL only: connections that commit without waiting for the disk, used for the
-    /// counter bump alone (see [`TaskStore::add`]).
-    counters: Option<PgPool>,
+    numbers: Arc<Numbers>,
+    /// The most tasks one user may keep.
+    max_tasks: i64,
 }
 
-/// Connections for counter bumps: each holds a counter row for one short statement.
-const COUNTER_CONNECTIONS: u32 = 4;
-const COUNTER_ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Tasks one user may keep unless configured otherwise.
+pub const DEFAULT_MAX_TASKS: i64 = 10_000;
+
+/// Hands out each user's next task number from memory, so an add is a single insert, as
+/// fast as it was before numbers were per user.
+///
+/// The database stays the authority: the unique index on `(user_id, number)` refuses a
+/// number another instance (a replica, a second IDE on one SQLite file) stored first; the add
+/// then reloads the user's high-water mark and tries the next number. A number is therefore
+/// never given to two tasks, and never skipped unless an insert fails for another reason.
+/// The high-water mark is the larger of the user's highest stored number and
+/// `task_counters.last_number`, which every delete raises to the number it removes, so a
+/// deleted number is not handed out again after a restart either.
+#[derive(Debug, Default)]
+struct Numbers {
+    /// User → the last number handed out by this instance.
+    last: Mutex<HashMap<String, i64>>,
+}
+
+/// Users remembered before the map is emptied (a forgotten user costs one reload).
+const REMEMBERED_USERS: usize = 100_000;
+/// Inserts tried before an add gives up on a number other instances keep taking.
+const ADD_ATTEMPTS: usize = 16;
+
+impl Numbers {
+    /// The next number for `user`, given `stored`, the user's high-water mark in the
+    /// database (read when this instance has none, or after a conflict).
+    fn next(&self, user: &str, stored: Option<i64>) -> Option<i64> {
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let entry = match (last.get_mut(user), stored) {
+            (Some(mine), Some(stored)) => {
+                *mine = (*mine).max(stored);
+                mine
+            }
+            (Some(mine), None) => mine,
+            (None, Some(stored)) => {
+                if last.len() >= REMEMBERED_USERS {
+                    last.clear();
+                }
+                last.entry(user.to_owned()).or_insert(stored)
+            }
+            (None, None) => return None,
+        };
+        *entry += 1;
+        Some(*entry)
+    }
+}
 
 /// Timestamps are taken here, at PostgreSQL's microsecond precision, so both backends store
 /// and return the same values.
@@ -56,48 +130,36 @@ fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
 impl TaskStore {
     pub fn new(db: Db) -> Self {
-        let counters = match &db {
-            Db::Postgres(pool) => {
-                let options = (*pool.connect_options())
-                    .clone()
-                    .options([("synchronous_commit", "off")]);
-                Some(
-                    PgPoolOptions::new()
-                        .max_connections(COUNTER_CONNECTIONS)
-                        .acquire_timeout(COUNTER_ACQUIRE_TIMEOUT)
-                        .connect_lazy_with(options),
-                )
-            }
-            Db::Sqlite(_) => None,
-        };
-        Self { db, counters }
+        Self {
+            db,
+            numbers: Arc::default(),
+            max_tasks: DEFAULT_MAX_TASKS,
+        }
+    }
+
+    /// Sets the most tasks one user may keep.
+    pub fn with_max_tasks(mut self, max_tasks: i64) -> Self {
+        self.max_tasks = max_tasks.max(1);
+        self
     }
 
     pub fn db(&self) -> &Db {
         &self.db
     }
 
-    /// Adds a task under the user's next number, never handed out before.
-    ///
-    /// PostgreSQL: the counter bump is its own statement on a connection that commits without
-    /// waiting for the disk, so the user's counter row is locked for one statement, not for a
-    /// durable commit, and one user's concurrent adds still share group commits. That is safe
-    /// because the WAL is written in order: the task insert's durable commit flushes the bump
-    /// before it; a crash can lose a bump only if no task was stored under it. A failed insert
-    /// leaves a gap, never a reuse.
-    ///
-    /// SQLite: one writer at a time anyway, so both statements share one transaction.
+    /// Adds a task under the user's next number, never handed out before (see [`Numbers`]).
     pub async fn add(
         &self,
         owner: &UserId,
         title: &Title,
         description: &Description,
     ) -> Result<Task, StoreError> {
-        const NEXT_NUMBER: &str = "INSERT INTO task_counters (user_id, last_number) \
-             VALUES ($1, 1) ON CONFLICT (user_id) \
-             DO UPDATE SET last_number = task_counters.last_number + 1 RETURNING last_number";
         const INSERT: &str = concat!(
             "INSERT INTO tasks \
              (user_id, number, title, description, completed, created_at, updated_at) \
@@ -105,76 +167,107 @@ impl TaskStore {
             task_columns!()
         );
         let at = now();
-        match (&self.db, &self.counters) {
-            (Db::Postgres(pool), Some(counters)) => {
-                let number: i64 = sqlx::query_scalar(NEXT_NUMBER)
-                    .bind(owner.as_str())
-                    .fetch_one(counters)
-                    .await?;
-                Ok(sqlx::query_as(INSERT)
-                    .bind(owner.as_str())
-                    .bind(number)
-                    .bind(title.as_str())
-                    .bind(description.as_deref())
-                    .bind(at)
-                    .fetch_one(pool)
-                    .await?)
+        let mut stored = None;
+        for _ in 0..ADD_ATTEMPTS {
+            let number = match self.numbers.next(owner.as_str(), stored) {
+                Some(number) => number,
+                None => {
+                    stored = Some(self.high_water_mark(owner).await?);
+                    continue;
+                }
+            };
+            // Numbers only grow, so a user can be at the quota only once a number passes it:
+            // only then is counting worth a query.
+            if number > self.max_tasks && self.count(owner).await? >= self.max_tasks {
+                return Err(StoreError::TooMany(self.max_tasks));
             }
-            _ => Ok(with_pool!(&self.db, pool => {
-                let mut tx = pool.begin().await?;
-                let number: i64 = sqlx::query_scalar(NEXT_NUMBER)
-                    .bind(owner.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let task = sqlx::query_as(INSERT)
-                    .bind(owner.as_str())
-                    .bind(number)
-                    .bind(title.as_str())
-                    .bind(description.as_deref())
-                    .bind(at)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                task
-            })),
+            let inserted = with_pool!(&self.db, pool => sqlx::query_as(INSERT)
+                .bind(owner.as_str())
+                .bind(number)
+                .bind(title.as_str())
+                .bind(description.as_deref())
+                .bind(at)
+                .fetch_one(pool)
+                .await);
+            match inserted {
+                Ok(task) => return Ok(task),
+                Err(e) if is_unique_violation(&e) => {
+                    stored = Some(self.high_water_mark(owner).await?);
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
+        Err(StoreError::Contended)
     }
 
+    /// The highest number the user's tasks have ever had: stored, or deleted (recorded in
+    /// `task_counters`).
+    async fn high_water_mark(&self, owner: &UserId) -> Result<i64, StoreError> {
+        const SQL: &str = "SELECT COALESCE(MAX(m), 0) FROM ( \
+             SELECT MAX(number) AS m FROM tasks WHERE user_id = $1 \
+             UNION ALL SELECT last_number FROM task_counters WHERE user_id = $1) AS marks";
+        Ok(with_pool!(&self.db, pool => sqlx::query_scalar(SQL)
+            .bind(owner.as_str())
+            .fetch_one(pool)
+            .await?))
+    }
+
+    /// One page of the user's tasks in number order, with the count on all pages.
     pub async fn list(
         &self,
         owner: &UserId,
         filter: StatusFilter,
-    ) -> Result<Vec<Task>, StoreError> {
+        limit: u32,
+        offset: u32,
+    ) -> Result<TaskPage, StoreError> {
+        // The window count is taken before LIMIT: every matching task, in the same query.
+        const SQL: &str = concat!(
+            "SELECT ",
+            task_columns!(),
+            ", COUNT(*) OVER () AS total FROM tasks \
+             WHERE user_id = $1 AND ($2 IS NULL OR completed = $2) \
+             ORDER BY number LIMIT $3 OFFSET $4"
+        );
         let completed = match filter {
             StatusFilter::All => None,
             StatusFilter::Pending => Some(false),
             StatusFilter::Completed => Some(true),
         };
-        Ok(match completed {
-            None => {
-                const SQL: &str = concat!(
-                    "SELECT ",
-                    task_columns!(),
-                    " FROM tasks WHERE user_id = $1 ORDER BY number"
-                );
-                with_pool!(&self.db, pool => sqlx::query_as(SQL)
-                    .bind(owner.as_str())
-                    .fetch_all(pool)
-                    .await?)
-            }
-            Some(completed) => {
-                const SQL: &str = concat!(
-                    "SELECT ",
-                    task_columns!(),
-                    " FROM tasks WHERE user_id = $1 AND completed = $2 ORDER BY number"
-                );
-                with_pool!(&self.db, pool => sqlx::query_as(SQL)
-                    .bind(owner.as_str())
-                    .bind(completed)
-                    .fetch_all(pool)
-                    .await?)
-            }
+        let rows: Vec<PagedTask> = with_pool!(&self.db, pool => sqlx::query_as(SQL)
+            .bind(owner.as_str())
+            .bind(completed)
+            .bind(i64::from(limit))
+            .bind(i64::from(offset))
+            .fetch_all(pool)
+            .await?);
+        let total = match rows.first() {
+            Some(row) => row.total,
+            // An offset past the end: the count needs its own query.
+            None if offset > 0 => self.count_matching(owner, completed).await?,
+            None => 0,
+        };
+        Ok(TaskPage {
+            tasks: rows.into_iter().map(|row| row.task).collect(),
+            total,
         })
+    }
+
+    async fn count(&self, owner: &UserId) -> Result<i64, StoreError> {
+        self.count_matching(owner, None).await
+    }
+
+    async fn count_matching(
+        &self,
+        owner: &UserId,
+        completed: Option<bool>,
+    ) -> Result<i64, StoreError> {
+        const SQL: &str =
+            "SELECT COUNT(*) FROM tasks WHERE user_id = $1 AND ($2 IS NULL OR completed = $2)";
+        Ok(with_pool!(&self.db, pool => sqlx::query_scalar(SQL)
+            .bind(owner.as_str())
+            .bind(completed)
+            .fetch_one(pool)
+            .await?))
     }
 
     /// Marks the task completed; completing a completed task changes nothing. `number`, here
@@ -195,16 +288,34 @@ impl TaskStore {
             .await?))
     }
 
+    /// Deletes the task and, in the same transaction, raises the user's recorded high-water
+    /// mark to its number, so the number is not handed out again (see [`Numbers`]).
     pub async fn delete(&self, owner: &UserId, number: i64) -> Result<Option<Task>, StoreError> {
-        const SQL: &str = concat!(
+        const DELETE: &str = concat!(
             "DELETE FROM tasks WHERE number = $1 AND user_id = $2 RETURNING ",
             task_columns!()
         );
-        Ok(with_pool!(&self.db, pool => sqlx::query_as(SQL)
-            .bind(number)
-            .bind(owner.as_str())
-            .fetch_optional(pool)
-            .await?))
+        const RECORD: &str = "INSERT INTO task_counters (user_id, last_number) VALUES ($1, $2) \
+             ON CONFLICT (user_id) DO UPDATE \
+             SET last_number = CASE WHEN excluded.last_number > task_counters.last_number \
+             THEN excluded.last_number ELSE task_counters.last_number END";
+        Ok(with_pool!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let deleted: Option<Task> = sqlx::query_as(DELETE)
+                .bind(number)
+                .bind(owner.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if deleted.is_some() {
+                sqlx::query(RECORD)
+                    .bind(owner.as_str())
+                    .bind(number)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            deleted
+        }))
     }
 
     /// Changes whichever of title, description and completion `changes` carries (completed

@@ -33,6 +33,20 @@ pub fn task_number_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": "integer", "minimum": 1 })
 }
 
+/// Tasks in one `list_tasks` page: the default, and the most a caller may ask for.
+pub const DEFAULT_PAGE: u32 = 100;
+pub const MAX_PAGE: u32 = 500;
+
+/// `list_tasks`' `limit` in a schema (plain integer bounds, no `"format"`).
+pub fn page_size_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": DEFAULT_PAGE })
+}
+
+/// An offset or a count in a schema: a plain integer from 0.
+pub fn count_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "integer", "minimum": 0 })
+}
+
 /// A timestamp in a schema, as chrono serialises it (without needing schemars' chrono feature).
 fn timestamp_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({ "type": "string", "format": "date-time" })

@@ -33,7 +33,8 @@ use crate::{
     metrics::Metrics,
     store::{StoreError, TaskStore},
     task::{
-        Description, StatusFilter, Task, TaskChanges, Title, ValidationError, task_number_schema,
+        DEFAULT_PAGE, Description, MAX_PAGE, StatusFilter, Task, TaskChanges, Title,
+        ValidationError, count_schema, page_size_schema, task_number_schema,
     },
 };
 
@@ -58,8 +59,12 @@ pub enum ToolError {
     WrongUser { given: String, expected: String },
     #[error("No verified user for this call")]
     Unauthenticated,
+    #[error(
+        "You have {0} tasks, the most one user can keep; delete or complete and delete some first"
+    )]
+    TooMany(i64),
     #[error("The task database is unavailable right now; try again in a moment")]
-    Unavailable(#[from] StoreError),
+    Unavailable(StoreError),
 }
 
 /// What a change did to a task: the contract's task_id, status and title, plus the whole task.
@@ -104,8 +109,15 @@ pub enum ChangeStatus {
 /// The result of `list_tasks` (an object, as MCP structured content must be).
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct TaskList {
-    /// The tasks, in the order they were added.
+    /// The tasks of this page, in the order they were added.
     pub tasks: Vec<Task>,
+    /// How many tasks match the status filter, on every page together.
+    #[schemars(schema_with = "count_schema")]
+    pub total: i64,
+    /// The offset of the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "count_schema")]
+    pub next_offset: Option<i64>,
 }
 
 /// The structured content of a failed call (`isError: true`).
@@ -126,7 +138,17 @@ pub enum ErrorCode {
     InvalidArgument,
     PermissionDenied,
     Unauthenticated,
+    LimitReached,
     Unavailable,
+}
+
+impl From<StoreError> for ToolError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::TooMany(quota) => Self::TooMany(quota),
+            other => Self::Unavailable(other),
+        }
+    }
 }
 
 /// What a tool's `structuredContent` can be; only its schema is used.
@@ -197,6 +219,18 @@ struct ListTasksArgs {
     /// Which tasks to return: "all" (the default), "pending" or "completed".
     #[serde(default)]
     status: StatusFilter,
+    /// How many tasks to return, 1 to 500 (default 100).
+    #[serde(default = "default_page")]
+    #[schemars(schema_with = "page_size_schema")]
+    limit: u32,
+    /// How many tasks to skip: 0 (the default), then the previous answer's next_offset.
+    #[serde(default)]
+    #[schemars(schema_with = "count_schema")]
+    offset: u32,
+}
+
+fn default_page() -> u32 {
+    DEFAULT_PAGE
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -378,6 +412,7 @@ impl ToolError {
             Self::Invalid(_) | Self::Arguments(_) => ErrorCode::InvalidArgument,
             Self::WrongUser { .. } => ErrorCode::PermissionDenied,
             Self::Unauthenticated => ErrorCode::Unauthenticated,
+            Self::TooMany(_) => ErrorCode::LimitReached,
             Self::Unavailable(_) => ErrorCode::Unavailable,
         }
     }
@@ -455,8 +490,21 @@ impl TodoServer {
     ) -> Result<Json<TaskList>, ToolError> {
         let args = args?;
         let user = self.authorize(&ctx, args.user_id.as_deref())?;
-        let tasks = self.store.list(&user, args.status).await?;
-        Ok(Json(TaskList { tasks }))
+        if !(1..=MAX_PAGE).contains(&args.limit) {
+            return Err(ToolError::Arguments(format!(
+                "limit must be from 1 to {MAX_PAGE}"
+            )));
+        }
+        let page = self
+            .store
+            .list(&user, args.status, args.limit, args.offset)
+            .await?;
+        let end = i64::from(args.offset) + page.tasks.len() as i64;
+        Ok(Json(TaskList {
+            next_offset: (end < page.total).then_some(end),
+            tasks: page.tasks,
+            total: page.total,
+        }))
     }
 
     #[tool(

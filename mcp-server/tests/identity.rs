@@ -197,7 +197,7 @@ async fn another_users_task_answers_exactly_like_a_missing_one() {
                 .unwrap();
         assert_eq!(
             listed,
-            json!({ "tasks": [] }),
+            json!({ "tasks": [], "total": 0 }),
             "[{backend:?}] alice sees none of bob's tasks"
         );
         let bobs_view =

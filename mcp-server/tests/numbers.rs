@@ -213,6 +213,64 @@ async fn concurrent_adds_for_one_user_get_distinct_consecutive_numbers() {
     }
 }
 
+/// Two instances on one database (replicas, or two IDEs on one SQLite file) each hand out
+/// numbers from memory; the database's unique index makes them agree: every add succeeds, and
+/// the numbers are distinct and consecutive. A third instance started afterwards continues
+/// after them, and after a deleted newest task.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn instances_sharing_a_database_never_share_a_number() {
+    const ADDS: i64 = 60;
+    for backend in BACKENDS {
+        let db = Database::new(backend);
+        let replicas = [Server::start(&db.url).await, Server::start(&db.url).await];
+        let user = unique_user("replicas");
+        let token = token_for(&user);
+        let clients = [
+            replicas[0].client(&token).await,
+            replicas[1].client(&token).await,
+        ];
+        let adds = (0..ADDS).map(|i| {
+            let client = &clients[(i % 2) as usize];
+            async move {
+                let args = json!({ "title": format!("task {i}") });
+                (i, call(client, "add_task", args).await)
+            }
+        });
+        let mut numbers: Vec<i64> = join_all(adds)
+            .await
+            .iter()
+            .map(|(i, result)| {
+                let added =
+                    result_json(result).unwrap_or_else(|e| panic!("[{backend:?}] add {i}: {e}"));
+                added["task_id"].as_i64().unwrap()
+            })
+            .collect();
+        numbers.sort_unstable();
+        assert_eq!(
+            numbers,
+            (1..=ADDS).collect::<Vec<_>>(),
+            "[{backend:?}] distinct and consecutive across instances"
+        );
+        let deleted = call(&clients[0], "delete_task", json!({ "task_id": ADDS })).await;
+        result_json(&deleted).unwrap_or_else(|e| panic!("[{backend:?}] delete: {e}"));
+        let later = Server::start(&db.url).await;
+        let added = result_json(
+            &call(
+                &later.client(&token).await,
+                "add_task",
+                json!({ "title": "later" }),
+            )
+            .await,
+        )
+        .unwrap_or_else(|e| panic!("[{backend:?}] later add: {e}"));
+        assert_eq!(
+            added["task_id"].as_i64(),
+            Some(ADDS + 1),
+            "[{backend:?}] a new instance continues after the deleted newest number"
+        );
+    }
+}
+
 /// A database no other test touches: a SQLite file, or a PostgreSQL schema of its own.
 struct FreshDatabase {
     url: String,

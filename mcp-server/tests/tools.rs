@@ -20,7 +20,7 @@ async fn list_tools_is_exactly_the_contract() {
         ("add_task", &["description", "title", "user_id"], &["title"]),
         ("complete_task", &["task_id", "user_id"], &["task_id"]),
         ("delete_task", &["task_id", "user_id"], &["task_id"]),
-        ("list_tasks", &["status", "user_id"], &[]),
+        ("list_tasks", &["limit", "offset", "status", "user_id"], &[]),
         (
             "update_task",
             &["completed", "description", "task_id", "title", "user_id"],
@@ -719,7 +719,7 @@ async fn results_are_typed_and_their_text_is_the_structured_content() {
         let id = h.add("Water plants").await;
         let list = h.call("list_tasks", json!({})).await;
         let value = support::result_json(&list).unwrap();
-        assert_eq!(keys(&value), ["tasks"], "[{}] list_tasks", h.label);
+        assert_eq!(keys(&value), ["tasks", "total"], "[{}] list_tasks", h.label);
         for (tool, args, status) in [
             (
                 "update_task",
@@ -824,4 +824,81 @@ async fn user_id_is_optional_and_only_ever_the_signed_in_user() {
             h.label
         );
     }
+}
+
+#[tokio::test]
+async fn list_tasks_pages_with_a_total() {
+    for (backend, transport) in setups() {
+        let h = Harness::connect(backend, transport).await;
+        for n in 1..=5 {
+            let id = h.add(&format!("task {n}")).await;
+            if n % 2 == 0 {
+                h.ok("complete_task", json!({ "task_id": id })).await;
+            }
+        }
+        let numbers = |page: &Value| -> Vec<i64> {
+            page["tasks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["id"].as_i64().unwrap())
+                .collect()
+        };
+        let first = h.ok("list_tasks", json!({ "limit": 2 })).await;
+        assert_eq!(numbers(&first), [1, 2], "[{}]", h.label);
+        assert_eq!(
+            (first["total"].as_i64(), first["next_offset"].as_i64()),
+            (Some(5), Some(2))
+        );
+        let last = h.ok("list_tasks", json!({ "limit": 2, "offset": 4 })).await;
+        assert_eq!(numbers(&last), [5]);
+        assert_eq!(last["total"], 5);
+        assert!(last.get("next_offset").is_none(), "the last page: {last}");
+        let pending = h
+            .ok(
+                "list_tasks",
+                json!({ "status": "pending", "limit": 1, "offset": 1 }),
+            )
+            .await;
+        assert_eq!(numbers(&pending), [3]);
+        assert_eq!(
+            (pending["total"].as_i64(), pending["next_offset"].as_i64()),
+            (Some(3), Some(2))
+        );
+        let past = h.ok("list_tasks", json!({ "offset": 50 })).await;
+        assert_eq!((numbers(&past).len(), past["total"].as_i64()), (0, Some(5)));
+        for limit in [0, 501] {
+            let error = h.err("list_tasks", json!({ "limit": limit })).await;
+            assert!(error.contains("limit must be from 1 to 500"), "{error}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_user_at_the_task_quota_gets_a_clear_error() {
+    let db = support::Database::new(support::Backend::Sqlite);
+    let server =
+        support::Server::start_with(&db.url, &[], &[("TODO_MAX_TASKS_PER_USER", "3")]).await;
+    let user = support::unique_user("quota");
+    let client = server.client(&support::token_for(&user)).await;
+    for n in 0..3 {
+        let added = support::call(&client, "add_task", json!({ "title": format!("t{n}") })).await;
+        support::result_json(&added).expect("under the quota");
+    }
+    let refused = support::call(&client, "add_task", json!({ "title": "one too many" })).await;
+    assert_eq!(refused.is_error, Some(true));
+    let failure = refused.structured_content.clone().unwrap();
+    assert_eq!(failure["code"], "limit_reached", "{failure}");
+    assert!(
+        failure["error"]
+            .as_str()
+            .unwrap()
+            .contains("You have 3 tasks"),
+        "{failure}"
+    );
+    // Deleting one makes room again.
+    support::result_json(&support::call(&client, "delete_task", json!({ "task_id": 1 })).await)
+        .unwrap();
+    let added = support::call(&client, "add_task", json!({ "title": "room again" })).await;
+    assert_eq!(support::result_json(&added).unwrap()["task_id"], 5);
 }

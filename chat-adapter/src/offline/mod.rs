@@ -173,7 +173,10 @@ impl<'a> Replay<'a> {
             return Ok(tasks.clone());
         }
         let result = self
-            .run(&[Op::new("list_tasks", json!({ "status": "all" }))])?
+            .run(&[Op::new(
+                "list_tasks",
+                json!({ "status": "all", "limit": 500 }),
+            )])?
             .pop()
             .unwrap_or_default();
         if let Some(error) = result["error"].as_str() {

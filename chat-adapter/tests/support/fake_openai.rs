@@ -20,6 +20,8 @@ pub enum Reply {
     Text(&'static str),
     Status(u16),
     Delay(Duration),
+    /// The reply after a pause.
+    Slow(Duration, Box<Reply>),
 }
 
 #[derive(Clone)]
@@ -78,7 +80,11 @@ impl FakeOpenAi {
             .lock()
             .expect("lock")
             .push((auth, serde_json::from_slice(&body).unwrap_or(Value::Null)));
-        let next = self.script.lock().expect("lock").pop_front();
+        let mut next = self.script.lock().expect("lock").pop_front();
+        while let Some(Reply::Slow(pause, reply)) = next {
+            tokio::time::sleep(pause).await;
+            next = Some(*reply);
+        }
         let message = match next {
             Some(Reply::ToolCalls(calls)) => json!({
                 "role": "assistant", "content": null,
@@ -99,7 +105,9 @@ impl FakeOpenAi {
                 tokio::time::sleep(delay).await;
                 json!({ "role": "assistant", "content": "too late" })
             }
-            None => json!({ "role": "assistant", "content": "script exhausted" }),
+            Some(Reply::Slow(..)) | None => {
+                json!({ "role": "assistant", "content": "script exhausted" })
+            }
         };
         let completion = json!({
             "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "test-model",
