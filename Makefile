@@ -1,5 +1,5 @@
 # Everyday commands. Each is a script under scripts/ (or bench/) so CI and people run the same.
-.PHONY: dev test lint bench eval build migrate images chart-test container-test minikube-up minikube-down
+.PHONY: dev test lint bench eval build migrate images chart-test container-test cluster-up cluster-down cluster-test minikube-up minikube-down
 
 ## Run the product on its embedded defaults (SQLite, offline, no Docker).
 dev:
@@ -40,6 +40,16 @@ chart-test:
 ## The images for real: build, run from them, browser E2E, the chart's environment.
 container-test:
 	scripts/container-test.sh
+
+## A real single-node Kubernetes, offline (root); cluster-test runs the chart on it (images: make container-test).
+cluster-up:
+	scripts/cluster-local.sh up
+
+cluster-down:
+	scripts/cluster-local.sh down
+
+cluster-test:
+	scripts/cluster-local.sh up && scripts/cluster-test.sh; rc=$$?; scripts/cluster-local.sh down; exit $$rc
 
 ## The product on Minikube (builds the images inside it, installs the chart).
 minikube-up:

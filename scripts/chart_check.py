@@ -26,6 +26,8 @@ KAGENT_CRDS = next(
     for p in (ROOT.parent / "shared" / "kagent-crds-v0.9.12", ROOT / "chart" / "ci" / "kagent-crds")
     if p.is_dir()
 )
+# The Prometheus Operator's ServiceMonitor CRD (serviceMonitor.enabled).
+PROMETHEUS_CRDS = ROOT / "chart" / "ci" / "prometheus-crds"
 SECRETISH = re.compile(r"SECRET|PASSWORD|API_KEY|TOKEN|DATABASE_URL")
 
 
@@ -89,7 +91,7 @@ def schemas(out: str) -> None:
         schema = json.loads(text)
         schema["$defs"] = {name: definitions[name] for name in needed}
         (target / path.name).write_text(json.dumps(schema))
-    for crd_file in sorted(KAGENT_CRDS.glob("*.yaml")):
+    for crd_file in sorted(KAGENT_CRDS.glob("*.yaml")) + sorted(PROMETHEUS_CRDS.glob("*.yaml")):
         crd = yaml.safe_load(crd_file.read_text())
         kind = crd["spec"]["names"]["kind"].lower()
         group = crd["spec"]["group"].split(".")[0]
@@ -97,7 +99,7 @@ def schemas(out: str) -> None:
             schema = strict(version["schema"]["openAPIV3Schema"])
             name = f"{kind}-{group}-{version['name']}.json"
             (target / name).write_text(json.dumps(schema))
-    print(f"schemas for Kubernetes {KUBERNETES_VERSION} and Kagent's CRDs in {target}")
+    print(f"schemas for Kubernetes {KUBERNETES_VERSION}, Kagent's and the ServiceMonitor CRDs in {target}")
 
 
 # --- policy ----------------------------------------------------------------------------------
@@ -170,6 +172,11 @@ def by_kind(docs: list[dict], kind: str) -> dict[str, dict]:
     return {d["metadata"]["name"]: d for d in docs if d["kind"] == kind}
 
 
+def migration_job(docs: list[dict], release: str) -> dict | None:
+    """The migration Job: <release>-migrate-<hash of its pod spec>."""
+    return next((j for n, j in by_kind(docs, "Job").items() if n.startswith(f"{release}-migrate-")), None)
+
+
 def policy(manifest: str, value_set: str) -> None:
     docs = load(manifest)
     errors: list[str] = []
@@ -199,19 +206,23 @@ def policy(manifest: str, value_set: str) -> None:
     if f"{release}-mcp" not in mcp_hosts:
         errors.append(f"todo-mcp's allowed hosts {mcp_hosts} lack its Service name {release}-mcp")
 
-    jobs = by_kind(docs, "Job")
-    job = jobs.get(f"{release}-migrate")
+    job = migration_job(docs, release)
     statefulsets = by_kind(docs, "StatefulSet")
     if job is None:
         errors.append("no migration Job")
     else:
-        hooks = job["metadata"]["annotations"]["helm.sh/hook"]
-        want = "post-install,pre-upgrade" if statefulsets else "pre-install,pre-upgrade"
-        if hooks != want:
-            errors.append(f"the migration Job's hooks are {hooks}, expected {want}")
-        args = [c["args"] for c in containers(pod_spec(job))]
+        # An ordinary resource: as a post-install hook it would wait for `helm install --wait`,
+        # which waits for services that are not ready until the schema is migrated.
+        hooks = job["metadata"].get("annotations", {}).get("helm.sh/hook")
+        if hooks:
+            errors.append(f"the migration Job is a {hooks} hook; it must run beside the pods")
+        args = [c["args"] for c in containers(pod_spec(job)) if "args" in c]
         if args != [["migrate"], ["migrate"], ["migrate.mjs"]]:
             errors.append(f"the migration Job runs {args}")
+    for d in list(deployments.values()) + list(statefulsets.values()) + ([job] if job else []):
+        for c in containers(pod_spec(d)):
+            if c.get("imagePullPolicy") != "IfNotPresent":
+                errors.append(f"{d['kind']}/{d['metadata']['name']} container {c['name']}: imagePullPolicy is not IfNotPresent")
     secret = by_kind(docs, "Secret").get(f"{release}-secrets")
     if secret and "pre-install" not in secret["metadata"]["annotations"].get("helm.sh/hook", ""):
         errors.append("the generated Secret is not a pre-install hook; the migration Job could not read it")
@@ -228,6 +239,7 @@ def policy(manifest: str, value_set: str) -> None:
         "netpol": dict(hpa=set(), pdb={}, netpol={"web", "chat", "mcp", "postgres"}, agents=0, postgres=True, ingress=1),
         "kagent": dict(hpa=set(), pdb={}, netpol=set(), agents=1, postgres=True, ingress=0),
         "kagent-without-api": dict(hpa=set(), pdb={}, netpol=set(), agents=0, postgres=True, ingress=0),
+        "production": dict(hpa=set(), pdb={"chat": 2}, netpol=set(), agents=0, postgres=True, ingress=0),
     }.get(value_set)
     if expect is None:
         fail(f"no expectations for value set {value_set!r}")
@@ -264,11 +276,61 @@ def policy(manifest: str, value_set: str) -> None:
     if len(ingresses) != expect["ingress"]:
         errors.append(f"{len(ingresses)} Ingresses, expected {expect['ingress']}")
 
+    if value_set == "production":
+        production(docs, release, errors)
+
     if errors:
         for e in errors:
             print(f"FAIL [{value_set}]: {e}", file=sys.stderr)
         sys.exit(1)
     print(f"policy [{value_set}]: {len(docs)} manifests pass")
+
+
+def production(docs: list[dict], release: str, errors: list[str]) -> None:
+    """chart/ci/production.yaml's knobs reach every pod they should, and only those."""
+    monitors = by_kind(docs, "ServiceMonitor")
+    if set(monitors) != {f"{release}-chat", f"{release}-mcp"}:
+        errors.append(f"ServiceMonitors {sorted(monitors)}, expected todo-chat's and todo-mcp's")
+    for m in monitors.values():
+        endpoint = m["spec"]["endpoints"][0]
+        if (endpoint["port"], endpoint["path"]) != ("http", "/metrics") or m["metadata"]["labels"].get("release") != "kube-prometheus-stack":
+            errors.append(f"ServiceMonitor/{m['metadata']['name']}: {endpoint}, labels {m['metadata']['labels']}")
+    pods = [d for d in docs if d["kind"] in ("Deployment", "StatefulSet", "Job")]
+    for d in pods:
+        name = f"{d['kind']}/{d['metadata']['name']}"
+        spec = pod_spec(d)
+        component = d["metadata"]["labels"]["app.kubernetes.io/component"]
+        if spec.get("imagePullSecrets") != [{"name": "regcred"}]:
+            errors.append(f"{name}: imagePullSecrets {spec.get('imagePullSecrets')}")
+        want_selector = {"example.test/pool": "mcp"} if component == "mcp" else {"kubernetes.io/os": "linux"}
+        if spec.get("nodeSelector") != want_selector:
+            errors.append(f"{name}: nodeSelector {spec.get('nodeSelector')}, expected {want_selector}")
+        if [t.get("key") for t in spec.get("tolerations", [])] != ["dedicated"] or "nodeAffinity" not in spec.get("affinity", {}):
+            errors.append(f"{name}: tolerations or affinity missing")
+        spread = spec.get("topologySpreadConstraints", [])
+        if len(spread) != 1 or spread[0]["labelSelector"]["matchLabels"].get("app.kubernetes.io/component") != component:
+            errors.append(f"{name}: topologySpreadConstraints {spread} do not select its own pods")
+        annotations = d["spec"]["template"]["metadata"].get("annotations", {})
+        if annotations.get("example.test/team") != "todo":
+            errors.append(f"{name}: pod annotations {annotations}")
+        for c in containers(spec):
+            if not c["image"].startswith("ghcr.io/example/") and "postgres" not in c["image"]:
+                errors.append(f"{name} container {c['name']}: image {c['image']} is not from image.registry")
+    for name, d in by_kind(docs, "Deployment").items():
+        c = d["spec"]["template"]["spec"]["containers"][0]
+        env = {e["name"]: e for e in c["env"]}
+        if env.get("RUST_LOG", {}).get("value") != "info":
+            errors.append(f"Deployment/{name}: extraEnv RUST_LOG missing")
+        if ("OPENAI_API_KEY" in env) != name.endswith("-chat"):
+            errors.append(f"Deployment/{name}: chat.extraEnv leaked or is missing")
+        if c["readinessProbe"]["periodSeconds"] != 10 or c["readinessProbe"]["timeoutSeconds"] != 3:
+            errors.append(f"Deployment/{name}: readinessProbe {c['readinessProbe']} is not the merged timing")
+        want_startup = 60 if name.endswith("-chat") else 30
+        if c["startupProbe"]["failureThreshold"] != want_startup:
+            errors.append(f"Deployment/{name}: startupProbe {c['startupProbe']}, expected failureThreshold {want_startup}")
+        annotations = d["spec"]["template"]["metadata"]["annotations"]
+        if ("example.test/component" in annotations) != name.endswith("-chat"):
+            errors.append(f"Deployment/{name}: chat.podAnnotations leaked or are missing")
 
 
 # --- images ----------------------------------------------------------------------------------
@@ -340,8 +402,10 @@ def images(manifest: str, tag: str) -> None:
         return docker("run", "--rm", "--name", name, *flags, image, *container.get("args", []), check=False)
 
     try:
-        job = by_kind(docs, "Job")[f"{release}-migrate"]
+        job = migration_job(docs, release)
         for c in containers(pod_spec(job)):
+            if c["name"] == "wait-for-postgres":
+                continue  # the official postgres image; here the database is already up
             result = run(c, detach=False, name=f"chart-{c['name']}-{os.getpid()}")
             if result.returncode != 0:
                 fail(f"migration container {c['name']} failed: {result.stderr[-2000:]}")

@@ -37,7 +37,7 @@ IMAGE_TAG=$tag scripts/images.sh || die "an image build failed (see above)"
 
 url=${PUBLIC_URL:-http://$(minikube -p "$profile" ip):$node_port}
 flags=(--namespace "$namespace" --create-namespace --set-string "web.publicUrl=$url"
-  --set "web.service.nodePort=$node_port" --wait --timeout 10m)
+  --set "web.service.nodePort=$node_port" --wait --wait-for-jobs --timeout 10m)
 [ "${KAGENT:-}" = 1 ] && flags+=(--set kagent.enabled=true)
 say "helm upgrade --install $release chart/ (namespace $namespace)"
 helm upgrade --install "$release" chart "${flags[@]}" "$@" ||

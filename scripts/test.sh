@@ -70,3 +70,16 @@ if ! missing docker hadolint helm; then
     echo "==> SKIPPED: no Docker engine answers"
   fi
 fi
+
+echo "==> the chart on a real Kubernetes node, offline (scripts/cluster-local.sh), with the images above"
+if ! missing docker helm go containerd runc ctr iptables; then
+  if [ "$(id -u)" != 0 ] || ! docker info >/dev/null 2>&1 || [ ! -x /usr/lib/cni/bridge ]; then
+    [ "${TODO_REQUIRE_ALL:-0}" = 1 ] && { echo "the cluster needs root, a Docker engine and the CNI plugins" >&2; exit 1; }
+    echo "==> SKIPPED: the local cluster needs root, a Docker engine and the CNI plugins (.ci/run shows how)"
+  else
+    cluster_rc=0
+    scripts/cluster-local.sh up && scripts/cluster-test.sh || cluster_rc=$?
+    scripts/cluster-local.sh down
+    [ "$cluster_rc" = 0 ] || exit "$cluster_rc"
+  fi
+fi

@@ -30,12 +30,18 @@ spec:
         {{- end }}
       annotations:
         {{- include "todo.checksums" $ctx | nindent 8 }}
+        {{- with include "todo.podAnnotations" . }}
+        {{- . | nindent 8 }}
+        {{- end }}
     spec:
       automountServiceAccountToken: false
       enableServiceLinks: false
       securityContext:
         {{- include "todo.podSecurityContext" dict | nindent 8 }}
       terminationGracePeriodSeconds: 30
+      {{- with include "todo.podScheduling" . }}
+      {{- . | nindent 6 }}
+      {{- end }}
       containers:
         - name: {{ .component }}
           image: {{ include "todo.image" (dict "ctx" $ctx "repository" .spec.repository) }}
@@ -46,6 +52,9 @@ spec:
               protocol: TCP
           env:
             {{- .env | nindent 12 }}
+            {{- with concat ($ctx.Values.extraEnv | default list) (.spec.extraEnv | default list) }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
           {{- include "todo.probes" . | nindent 10 }}
           resources:
             {{- toYaml .spec.resources | nindent 12 }}

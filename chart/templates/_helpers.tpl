@@ -53,22 +53,65 @@ seccompProfile:
   type: RuntimeDefault
 {{- end -}}
 
-{{/* Liveness and readiness on the contract's /healthz and /readyz. */}}
+{{/* Liveness and startup on /healthz, readiness on /readyz (503 until the schema is migrated);
+the timings are .Values.probes with the component's probes over them. Call with (dict "ctx" $ "spec" .Values.web). */}}
 {{- define "todo.probes" -}}
+{{- $p := mergeOverwrite (deepCopy .ctx.Values.probes) (deepCopy (.spec.probes | default dict)) -}}
 livenessProbe:
   httpGet: { path: /healthz, port: http }
-  periodSeconds: 10
-  timeoutSeconds: 3
-  failureThreshold: 3
+  {{- toYaml $p.liveness | nindent 2 }}
 readinessProbe:
   httpGet: { path: /readyz, port: http }
-  periodSeconds: 5
-  timeoutSeconds: 3
-  failureThreshold: 3
+  {{- toYaml $p.readiness | nindent 2 }}
 startupProbe:
   httpGet: { path: /healthz, port: http }
-  periodSeconds: 2
-  failureThreshold: 30
+  {{- toYaml $p.startup | nindent 2 }}
+{{- end -}}
+
+{{/* Pod-level scheduling: imagePullSecrets, nodeSelector, tolerations, affinity and
+topologySpreadConstraints, the component's own (spec) replacing the top-level ones. A spread
+constraint without a labelSelector selects the component's pods. Call with
+(dict "ctx" $ "component" "web" "spec" .Values.web); spec may be an empty dict. */}}
+{{- define "todo.podScheduling" -}}
+{{- $v := .ctx.Values -}}
+{{- $spec := .spec | default dict -}}
+{{- with $v.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with default $v.nodeSelector $spec.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with default $v.tolerations $spec.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with default $v.affinity $spec.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with default $v.topologySpreadConstraints $spec.topologySpreadConstraints }}
+{{- $selector := include "todo.selectorLabels" (dict "ctx" $.ctx "component" $.component) | fromYaml }}
+{{- $constraints := list }}
+{{- range . }}
+{{- $c := deepCopy . }}
+{{- if not (hasKey $c "labelSelector") }}
+{{- $_ := set $c "labelSelector" (dict "matchLabels" $selector) }}
+{{- end }}
+{{- $constraints = append $constraints $c }}
+{{- end }}
+topologySpreadConstraints:
+  {{- toYaml $constraints | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* The pod annotations of .Values.podAnnotations with the component's over them. */}}
+{{- define "todo.podAnnotations" -}}
+{{- $a := merge (deepCopy ((.spec | default dict).podAnnotations | default dict)) (deepCopy (.ctx.Values.podAnnotations | default dict)) -}}
+{{- with $a }}
+{{- toYaml . }}
+{{- end }}
 {{- end -}}
 
 {{/* An env entry from the chart's Secret (or the existing one). */}}
@@ -141,6 +184,9 @@ checksum/secret: {{ include (print .Template.BasePath "/secret.yaml") . | sha256
 {{- end -}}
 {{- if and (not .Values.postgres.enabled) (not $external) (not .Values.secrets.existingSecret) -}}
 {{- fail "postgres.enabled=false needs external.url or external.existingSecret (or DATABASE_URL in secrets.existingSecret)" -}}
+{{- end -}}
+{{- if and .Values.external.url .Values.secrets.existingSecret -}}
+{{- fail "external.url is stored in the Secret the chart generates, and secrets.existingSecret turns that off: put DATABASE_URL into your Secret, or use external.existingSecret" -}}
 {{- end -}}
 {{- if and .Values.external.url (not (regexMatch "^postgres(ql)?://" .Values.external.url)) -}}
 {{- fail "external.url must be a postgres:// or postgresql:// URL" -}}
