@@ -8,6 +8,7 @@ use serde_json::Value;
 use todo_common::identity::UserId;
 use tokio::{sync::mpsc::UnboundedSender, time::Instant};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 use crate::{
     mcp::{McpError, McpSession, ToolOutcome},
@@ -64,6 +65,9 @@ pub struct TurnControl {
     pub deadline: Instant,
     /// Set when the client goes away (the Stop button); checked before each step.
     pub cancel: CancellationToken,
+    /// With a client message id: the prefix of each tool call's idempotency key, so a retried
+    /// turn (after a crash) changes nothing twice. Steps and calls are numbered within the turn.
+    pub call_keys: Option<String>,
     /// Where the turn's events go (a streaming client), if anywhere.
     pub progress: Option<UnboundedSender<TurnEvent>>,
 }
@@ -108,15 +112,17 @@ impl Agent {
             error,
             tool_calls: records,
         };
-        for _ in 0..self.max_steps {
+        for step in 0..self.max_steps {
             if control.cancel.is_cancelled() {
                 return Err(fail(AgentError::Cancelled, records));
             }
             // The model's own timeout, or the turn's deadline if that comes first.
             let step_deadline = control.deadline.min(Instant::now() + self.model_timeout);
-            let step =
-                tokio::time::timeout_at(step_deadline, self.model.respond(&messages, tools)).await;
-            let turn = match step {
+            let answer =
+                tokio::time::timeout_at(step_deadline, self.model.respond(&messages, tools))
+                    .instrument(tracing::info_span!("model", step))
+                    .await;
+            let turn = match answer {
                 Ok(Ok(turn)) => turn,
                 Ok(Err(e)) => return Err(fail(e.into(), records)),
                 Err(_) if Instant::now() >= control.deadline => {
@@ -140,7 +146,7 @@ impl Agent {
                 tool_calls: calls.clone(),
                 memo: None,
             });
-            for call in calls {
+            for (index, call) in calls.into_iter().enumerate() {
                 if control.cancel.is_cancelled() {
                     return Err(fail(AgentError::Cancelled, records));
                 }
@@ -149,10 +155,15 @@ impl Agent {
                 let outcome = if !tools.iter().any(|t| t.name == call.name) {
                     ToolOutcome::unknown_tool(&call.name, tools)
                 } else {
+                    let key = control
+                        .call_keys
+                        .as_ref()
+                        .map(|prefix| format!("{prefix}:{step}:{index}"));
                     let call_result = tokio::time::timeout_at(
                         control.deadline,
-                        session.call(&call.name, call.arguments.clone()),
+                        session.call_once(&call.name, call.arguments.clone(), key.as_deref()),
                     )
+                    .instrument(tracing::info_span!("tool", name = %call.name))
                     .await;
                     match call_result {
                         Ok(Ok(outcome)) => outcome,

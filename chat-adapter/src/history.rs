@@ -2,6 +2,8 @@
 //! conversation rebuilt from the database, earlier tool calls and results included so "it" and
 //! "the second one" still resolve, then the new message.
 
+use serde_json::{Value, json};
+
 use crate::{
     model::{ChatMessage, ToolCall},
     store::StoredMessage,
@@ -31,6 +33,28 @@ When listing, number the lines 1..n and show each task's number and whether it i
 - Relay tool errors in plain words. For greetings, thanks, help and anything off-topic, answer \
 briefly and call no tool. Only English is understood: answer other languages in English saying \
 so. The user_id argument is filled in for you.";
+
+/// Tasks of an earlier list kept in the history; the rest are counted, not shown.
+const LISTED_TASKS_KEPT: usize = 100;
+
+/// An earlier tool result as the model sees it again: each task as its number, title and state
+/// (descriptions and timestamps left out), at most [`LISTED_TASKS_KEPT`] of a list. This
+/// turn's own results reach the model in full; the history stays small however big lists get.
+fn compact(result: &Value) -> Value {
+    let task =
+        |t: &Value| json!({ "id": t["id"], "title": t["title"], "completed": t["completed"] });
+    let mut out = result.clone();
+    if let Some(tasks) = result["tasks"].as_array() {
+        out["tasks"] = tasks.iter().take(LISTED_TASKS_KEPT).map(task).collect();
+        if tasks.len() > LISTED_TASKS_KEPT {
+            out["not_shown"] = json!(tasks.len() - LISTED_TASKS_KEPT);
+        }
+    }
+    if result["task"].is_object() {
+        out["task"] = task(&result["task"]);
+    }
+    out
+}
 
 pub fn build(stored: &[StoredMessage], new_message: &str) -> Vec<ChatMessage> {
     let mut messages = vec![ChatMessage::System {
@@ -62,7 +86,7 @@ pub fn build(stored: &[StoredMessage], new_message: &str) -> Vec<ChatMessage> {
             for (call, record) in calls.iter().zip(&records) {
                 messages.push(ChatMessage::Tool {
                     tool_call_id: call.id.clone(),
-                    content: record.result.to_string(),
+                    content: compact(&record.result).to_string(),
                 });
             }
         }
@@ -76,4 +100,33 @@ pub fn build(stored: &[StoredMessage], new_message: &str) -> Vec<ChatMessage> {
         content: new_message.to_owned(),
     });
     messages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn earlier_results_are_compact() {
+        let tasks: Vec<Value> = (1..=120)
+            .map(|n| json!({ "id": n, "title": format!("t{n}"), "description": "long words", "completed": false, "created_at": "x", "updated_at": "y" }))
+            .collect();
+        let listed = compact(&json!({ "tasks": tasks, "total": 120 }));
+        assert_eq!(listed["tasks"].as_array().unwrap().len(), 100);
+        assert_eq!(listed["not_shown"], 20);
+        assert_eq!(listed["total"], 120);
+        assert_eq!(
+            listed["tasks"][0],
+            json!({ "id": 1, "title": "t1", "completed": false })
+        );
+        let changed =
+            compact(&json!({ "task_id": 3, "status": "created", "title": "a", "task": tasks[2] }));
+        assert_eq!(
+            changed["task"],
+            json!({ "id": 3, "title": "t3", "completed": false })
+        );
+        assert_eq!(changed["task_id"], 3);
+        let failed = json!({ "error": "Task 9 not found", "code": "not_found" });
+        assert_eq!(compact(&failed), failed);
+    }
 }

@@ -91,6 +91,9 @@ struct ServeArgs {
     /// Conversations one user may keep; a new one beyond it is refused (409).
     #[arg(long, env = "TODO_MAX_CONVERSATIONS_PER_USER", default_value_t = 10_000, value_parser = clap::value_parser!(i64).range(1..))]
     max_conversations_per_user: i64,
+    /// The most tokens one OpenAI answer may use.
+    #[arg(long, env = "TODO_MAX_TOKENS", default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    max_tokens: u32,
     /// Model round trips in one turn.
     #[arg(long, env = "TODO_MAX_STEPS", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=50))]
     max_steps: u16,
@@ -161,6 +164,7 @@ fn choose_model(args: &ServeArgs) -> anyhow::Result<Arc<dyn Model>> {
         base,
         name.unwrap_or(DEFAULT_MODEL),
         args.model_timeout,
+        args.max_tokens,
     )?;
     Ok(Arc::new(model))
 }

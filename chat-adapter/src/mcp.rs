@@ -25,6 +25,8 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(15);
 const TOOLS_TTL: Duration = Duration::from_secs(60);
 /// The protocol version todo-mcp is asked to speak on bare requests.
 const PROTOCOL_VERSION: &str = "2025-11-25";
+/// todo-mcp's `_meta` key for calls made at most once (see todo-mcp's `tools.rs`).
+const IDEMPOTENCY_KEY: &str = "io.todochatbot/idempotency-key";
 /// JSON-RPC's "invalid params", which todo-mcp answers for a tool it does not have.
 const INVALID_PARAMS: i64 = -32602;
 
@@ -250,11 +252,26 @@ pub struct McpSession<'a> {
 
 impl McpSession<'_> {
     pub async fn call(&self, name: &str, arguments: Value) -> Result<ToolOutcome, McpError> {
+        self.call_once(name, arguments, None).await
+    }
+
+    /// A call todo-mcp runs at most once per `key`: a repeat answers what the first did.
+    pub async fn call_once(
+        &self,
+        name: &str,
+        arguments: Value,
+        key: Option<&str>,
+    ) -> Result<ToolOutcome, McpError> {
         let arguments = match arguments {
             Value::Object(map) => map,
             _ => serde_json::Map::new(),
         };
-        let params = CallToolRequestParams::new(name.to_owned()).with_arguments(arguments);
+        let mut params = CallToolRequestParams::new(name.to_owned()).with_arguments(arguments);
+        if let Some(key) = key {
+            let mut meta = serde_json::Map::new();
+            meta.insert(IDEMPOTENCY_KEY.to_owned(), Value::String(key.to_owned()));
+            params.meta = Some(meta.into());
+        }
         let params = serde_json::to_value(params).map_err(|e| McpError::Protocol(e.to_string()))?;
         let answered: Result<CallToolResult, _> = self
             .gateway

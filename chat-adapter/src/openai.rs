@@ -25,6 +25,8 @@ pub const DEFAULT_MODEL: &str = "gpt-4.1-mini";
 pub struct OpenAiModel {
     client: Client<OpenAIConfig>,
     model: String,
+    /// The most tokens one answer may use (`max_completion_tokens`).
+    max_tokens: u32,
 }
 
 impl OpenAiModel {
@@ -34,6 +36,7 @@ impl OpenAiModel {
         base_url: Option<&str>,
         model: &str,
         timeout: Duration,
+        max_tokens: u32,
     ) -> Result<Self, ModelError> {
         let mut config = OpenAIConfig::new().with_api_key(api_key);
         if let Some(base) = base_url.filter(|b| !b.is_empty()) {
@@ -47,6 +50,7 @@ impl OpenAiModel {
         Ok(Self {
             client: Client::with_config(config).with_http_client(http),
             model: model.to_owned(),
+            max_tokens,
         })
     }
 }
@@ -62,6 +66,7 @@ impl Model for OpenAiModel {
                 model: self.model.clone(),
                 messages: messages.iter().map(to_openai).collect(),
                 tools: Some(tools.iter().map(tool_to_openai).collect()),
+                max_completion_tokens: Some(self.max_tokens),
                 ..Default::default()
             };
             let response = self

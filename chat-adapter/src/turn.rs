@@ -164,6 +164,10 @@ impl PendingTurn {
         let control = TurnControl {
             deadline: Instant::now() + app.settings.turn_deadline,
             cancel,
+            call_keys: self
+                .client_message_id
+                .as_ref()
+                .map(|id| format!("turn:{id}")),
             progress: events.clone(),
         };
         let outcome = self.agent_turn(&app, &token, &request_id, &control).await;

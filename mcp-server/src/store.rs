@@ -37,6 +37,9 @@ pub enum StoreError {
     /// Other instances kept taking the numbers this one picked; the caller may try again.
     #[error("too many concurrent adds for this user; try again")]
     Contended,
+    /// The idempotency key was used before, by another tool.
+    #[error("this idempotency key was already used for {0}")]
+    KeyReused(String),
     /// The user already has the most tasks one user may keep.
     #[error("the user has {0} tasks, the quota")]
     TooMany(i64),
@@ -134,6 +137,45 @@ fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
 }
 
+/// A change made at most once: the caller's idempotency key and the tool it belongs to. The
+/// change and the record of its result share one transaction (see `idempotent_calls`).
+#[derive(Clone, Copy, Debug)]
+pub struct Once<'a> {
+    pub key: &'a str,
+    pub tool: &'static str,
+}
+
+/// How long a recorded result answers repeats of its key.
+const RECORDS_KEPT: chrono::TimeDelta = chrono::TimeDelta::days(1);
+
+const RECORD_CALL: &str = "INSERT INTO idempotent_calls \
+     (user_id, idempotency_key, tool, task, created_at) VALUES ($1, $2, $3, $4, $5)";
+const FORGET_OLD_CALLS: &str =
+    "DELETE FROM idempotent_calls WHERE user_id = $1 AND created_at < $2";
+
+/// Records `$task` (an `Option<Task>`) under `$once` in transaction `$tx`, and forgets the
+/// user's records older than a day.
+macro_rules! record_call {
+    ($tx:ident, $owner:expr, $once:expr, $task:expr) => {
+        if let (Some(once), Some(task)) = ($once, $task) {
+            let at = now();
+            sqlx::query(RECORD_CALL)
+                .bind($owner.as_str())
+                .bind(once.key)
+                .bind(once.tool)
+                .bind(serde_json::to_string(task).unwrap_or_default())
+                .bind(at)
+                .execute(&mut *$tx)
+                .await?;
+            sqlx::query(FORGET_OLD_CALLS)
+                .bind($owner.as_str())
+                .bind(at - RECORDS_KEPT)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    };
+}
+
 impl TaskStore {
     pub fn new(db: Db) -> Self {
         Self {
@@ -153,13 +195,40 @@ impl TaskStore {
         &self.db
     }
 
+    /// What an earlier call with this key answered, if there was one.
+    pub async fn recorded(
+        &self,
+        owner: &UserId,
+        once: Once<'_>,
+    ) -> Result<Option<Task>, StoreError> {
+        const SQL: &str =
+            "SELECT tool, task FROM idempotent_calls WHERE user_id = $1 AND idempotency_key = $2";
+        let found: Option<(String, String)> = with_pool!(&self.db, pool => sqlx::query_as(SQL)
+            .bind(owner.as_str())
+            .bind(once.key)
+            .fetch_optional(pool)
+            .await?);
+        match found {
+            None => Ok(None),
+            Some((tool, _)) if tool != once.tool => Err(StoreError::KeyReused(tool)),
+            Some((_, task)) => Ok(serde_json::from_str(&task).ok()),
+        }
+    }
+
     /// Adds a task under the user's next number, never handed out before (see [`Numbers`]).
+    /// With `once`, a repeat of the key answers the task added the first time.
     pub async fn add(
         &self,
         owner: &UserId,
         title: &Title,
         description: &Description,
+        once: Option<Once<'_>>,
     ) -> Result<Task, StoreError> {
+        if let Some(once) = once
+            && let Some(task) = self.recorded(owner, once).await?
+        {
+            return Ok(task);
+        }
         const INSERT: &str = concat!(
             "INSERT INTO tasks \
              (user_id, number, title, description, completed, created_at, updated_at) \
@@ -181,17 +250,38 @@ impl TaskStore {
             if number > self.max_tasks && self.count(owner).await? >= self.max_tasks {
                 return Err(StoreError::TooMany(self.max_tasks));
             }
-            let inserted = with_pool!(&self.db, pool => sqlx::query_as(INSERT)
-                .bind(owner.as_str())
-                .bind(number)
-                .bind(title.as_str())
-                .bind(description.as_deref())
-                .bind(at)
-                .fetch_one(pool)
-                .await);
+            // A macro, not a closure: each backend's arm builds its own query type.
+            macro_rules! insert {
+                () => {
+                    sqlx::query_as(INSERT)
+                        .bind(owner.as_str())
+                        .bind(number)
+                        .bind(title.as_str())
+                        .bind(description.as_deref())
+                        .bind(at)
+                };
+            }
+            let inserted: Result<Task, sqlx::Error> = match once {
+                None => with_pool!(&self.db, pool => insert!().fetch_one(pool).await),
+                Some(_) => with_pool!(&self.db, pool => async {
+                    let mut tx = pool.begin().await?;
+                    let task: Task = insert!().fetch_one(&mut *tx).await?;
+                    record_call!(tx, owner, once, Some(&task));
+                    tx.commit().await?;
+                    Ok(task)
+                }
+                .await),
+            };
             match inserted {
                 Ok(task) => return Ok(task),
                 Err(e) if is_unique_violation(&e) => {
+                    // The number was taken (by another instance), or, with a key, a concurrent
+                    // repeat of this call recorded it first.
+                    if let Some(once) = once
+                        && let Some(task) = self.recorded(owner, once).await?
+                    {
+                        return Ok(task);
+                    }
                     stored = Some(self.high_water_mark(owner).await?);
                 }
                 Err(e) => return Err(e.into()),
@@ -272,7 +362,12 @@ impl TaskStore {
 
     /// Marks the task completed; completing a completed task changes nothing. `number`, here
     /// and below, is the user's own task number.
-    pub async fn complete(&self, owner: &UserId, number: i64) -> Result<Option<Task>, StoreError> {
+    pub async fn complete(
+        &self,
+        owner: &UserId,
+        number: i64,
+        once: Option<Once<'_>>,
+    ) -> Result<Option<Task>, StoreError> {
         const SQL: &str = concat!(
             "UPDATE tasks SET completed = TRUE, \
              updated_at = CASE WHEN completed THEN updated_at ELSE $3 END \
@@ -280,17 +375,59 @@ impl TaskStore {
             task_columns!()
         );
         let at = now();
-        Ok(with_pool!(&self.db, pool => sqlx::query_as(SQL)
-            .bind(number)
-            .bind(owner.as_str())
-            .bind(at)
-            .fetch_optional(pool)
-            .await?))
+        macro_rules! query {
+            () => {
+                sqlx::query_as(SQL)
+                    .bind(number)
+                    .bind(owner.as_str())
+                    .bind(at)
+            };
+        }
+        self.change_once(owner, once, async || {
+            Ok(match once {
+                None => with_pool!(&self.db, pool => query!().fetch_optional(pool).await?),
+                Some(_) => with_pool!(&self.db, pool => {
+                    let mut tx = pool.begin().await?;
+                    let task: Option<Task> = query!().fetch_optional(&mut *tx).await?;
+                    record_call!(tx, owner, once, task.as_ref());
+                    tx.commit().await?;
+                    task
+                }),
+            })
+        })
+        .await
+    }
+
+    /// Runs `change` unless a call with the same key already did (then answers what it did);
+    /// a concurrent repeat that recorded first is answered the same way.
+    async fn change_once(
+        &self,
+        owner: &UserId,
+        once: Option<Once<'_>>,
+        change: impl AsyncFnOnce() -> Result<Option<Task>, StoreError>,
+    ) -> Result<Option<Task>, StoreError> {
+        let Some(once) = once else {
+            return change().await;
+        };
+        if let Some(task) = self.recorded(owner, once).await? {
+            return Ok(Some(task));
+        }
+        match change().await {
+            Err(StoreError::Database(e)) if is_unique_violation(&e) => {
+                self.recorded(owner, once).await
+            }
+            other => other,
+        }
     }
 
     /// Deletes the task and, in the same transaction, raises the user's recorded high-water
     /// mark to its number, so the number is not handed out again (see [`Numbers`]).
-    pub async fn delete(&self, owner: &UserId, number: i64) -> Result<Option<Task>, StoreError> {
+    pub async fn delete(
+        &self,
+        owner: &UserId,
+        number: i64,
+        once: Option<Once<'_>>,
+    ) -> Result<Option<Task>, StoreError> {
         const DELETE: &str = concat!(
             "DELETE FROM tasks WHERE number = $1 AND user_id = $2 RETURNING ",
             task_columns!()
@@ -299,23 +436,27 @@ impl TaskStore {
              ON CONFLICT (user_id) DO UPDATE \
              SET last_number = CASE WHEN excluded.last_number > task_counters.last_number \
              THEN excluded.last_number ELSE task_counters.last_number END";
-        Ok(with_pool!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            let deleted: Option<Task> = sqlx::query_as(DELETE)
-                .bind(number)
-                .bind(owner.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if deleted.is_some() {
-                sqlx::query(RECORD)
-                    .bind(owner.as_str())
+        self.change_once(owner, once, async || {
+            Ok(with_pool!(&self.db, pool => {
+                let mut tx = pool.begin().await?;
+                let deleted: Option<Task> = sqlx::query_as(DELETE)
                     .bind(number)
-                    .execute(&mut *tx)
+                    .bind(owner.as_str())
+                    .fetch_optional(&mut *tx)
                     .await?;
-            }
-            tx.commit().await?;
-            deleted
-        }))
+                if deleted.is_some() {
+                    sqlx::query(RECORD)
+                        .bind(owner.as_str())
+                        .bind(number)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                record_call!(tx, owner, once, deleted.as_ref());
+                tx.commit().await?;
+                deleted
+            }))
+        })
+        .await
     }
 
     /// Changes whichever of title, description and completion `changes` carries (completed
@@ -325,6 +466,7 @@ impl TaskStore {
         owner: &UserId,
         number: i64,
         changes: &TaskChanges,
+        once: Option<Once<'_>>,
     ) -> Result<Option<Task>, StoreError> {
         const SQL: &str = concat!(
             "UPDATE tasks SET title = COALESCE($3, title), \
@@ -336,15 +478,30 @@ impl TaskStore {
         let title = changes.title.as_ref().map(Title::as_str);
         let description = changes.description.as_ref().and_then(Description::as_deref);
         let at = now();
-        Ok(with_pool!(&self.db, pool => sqlx::query_as(SQL)
-            .bind(number)
-            .bind(owner.as_str())
-            .bind(title)
-            .bind(changes.description.is_some())
-            .bind(description)
-            .bind(changes.completed)
-            .bind(at)
-            .fetch_optional(pool)
-            .await?))
+        macro_rules! query {
+            () => {
+                sqlx::query_as(SQL)
+                    .bind(number)
+                    .bind(owner.as_str())
+                    .bind(title)
+                    .bind(changes.description.is_some())
+                    .bind(description)
+                    .bind(changes.completed)
+                    .bind(at)
+            };
+        }
+        self.change_once(owner, once, async || {
+            Ok(match once {
+                None => with_pool!(&self.db, pool => query!().fetch_optional(pool).await?),
+                Some(_) => with_pool!(&self.db, pool => {
+                    let mut tx = pool.begin().await?;
+                    let task: Option<Task> = query!().fetch_optional(&mut *tx).await?;
+                    record_call!(tx, owner, once, task.as_ref());
+                    tx.commit().await?;
+                    task
+                }),
+            })
+        })
+        .await
     }
 }

@@ -31,7 +31,7 @@ use todo_common::{TOOL_NAMES, identity::UserId};
 
 use crate::{
     metrics::Metrics,
-    store::{StoreError, TaskStore},
+    store::{Once, StoreError, TaskStore},
     task::{
         DEFAULT_PAGE, Description, MAX_PAGE, StatusFilter, Task, TaskChanges, Title,
         ValidationError, count_schema, page_size_schema, task_number_schema,
@@ -146,6 +146,9 @@ impl From<StoreError> for ToolError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::TooMany(quota) => Self::TooMany(quota),
+            StoreError::KeyReused(tool) => Self::Arguments(format!(
+                "_meta {IDEMPOTENCY_KEY:?} was already used for {tool}; use a new key per call"
+            )),
             other => Self::Unavailable(other),
         }
     }
@@ -393,14 +396,47 @@ impl TodoServer {
         ctx: &RequestContext<RoleServer>,
         args: Result<TaskRefArgs, ToolError>,
         status: ChangeStatus,
-        op: impl AsyncFnOnce(&TaskStore, &UserId, i64) -> Result<Option<Task>, StoreError>,
+        op: impl AsyncFnOnce(
+            &TaskStore,
+            &UserId,
+            i64,
+            Option<Once<'_>>,
+        ) -> Result<Option<Task>, StoreError>,
     ) -> Result<Json<TaskChange>, ToolError> {
         let args = args?;
         let user = self.authorize(ctx, args.user_id.as_deref())?;
-        let task = op(&self.store, &user, args.task_id)
+        let key = idempotency_key(ctx)?;
+        let tool = match status {
+            ChangeStatus::Completed => "complete_task",
+            ChangeStatus::Deleted => "delete_task",
+            ChangeStatus::Created => "add_task",
+            ChangeStatus::Updated => "update_task",
+        };
+        let once = key.as_deref().map(|key| Once { key, tool });
+        let task = op(&self.store, &user, args.task_id, once)
             .await?
             .ok_or(ToolError::NotFound(args.task_id))?;
         Ok(TaskChange::new(status, task))
+    }
+}
+
+/// The `tools/call` `_meta` key under which a caller makes a change at most once: a repeat of
+/// the key answers what the first call did (todo-chat sends one for every call of a turn, so a
+/// turn retried after a crash changes nothing twice).
+pub const IDEMPOTENCY_KEY: &str = "io.todochatbot/idempotency-key";
+const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
+
+fn idempotency_key(ctx: &RequestContext<RoleServer>) -> Result<Option<String>, ToolError> {
+    match ctx.meta.0.0.get(IDEMPOTENCY_KEY) {
+        None => Ok(None),
+        Some(Value::String(key))
+            if !key.is_empty() && key.chars().count() <= MAX_IDEMPOTENCY_KEY_CHARS =>
+        {
+            Ok(Some(key.clone()))
+        }
+        Some(_) => Err(ToolError::Arguments(format!(
+            "_meta {IDEMPOTENCY_KEY:?} must be a string of 1 to {MAX_IDEMPOTENCY_KEY_CHARS} characters"
+        ))),
     }
 }
 
@@ -464,7 +500,12 @@ impl TodoServer {
         let user = self.authorize(&ctx, args.user_id.as_deref())?;
         let title = Title::parse(&args.title)?;
         let description = Description::parse(args.description.as_deref().unwrap_or_default())?;
-        let task = self.store.add(&user, &title, &description).await?;
+        let key = idempotency_key(&ctx)?;
+        let once = key.as_deref().map(|key| Once {
+            key,
+            tool: "add_task",
+        });
+        let task = self.store.add(&user, &title, &description, once).await?;
         Ok(TaskChange::new(ChangeStatus::Created, task))
     }
 
@@ -530,7 +571,7 @@ impl TodoServer {
             &ctx,
             args,
             ChangeStatus::Completed,
-            async |store, user, id| store.complete(user, id).await,
+            async |store, user, id, once| store.complete(user, id, once).await,
         )
         .await
     }
@@ -557,7 +598,7 @@ impl TodoServer {
             &ctx,
             args,
             ChangeStatus::Deleted,
-            async |store, user, id| store.delete(user, id).await,
+            async |store, user, id, once| store.delete(user, id, once).await,
         )
         .await
     }
@@ -589,9 +630,14 @@ impl TodoServer {
             args.description.as_deref(),
             args.completed,
         )?;
+        let key = idempotency_key(&ctx)?;
+        let once = key.as_deref().map(|key| Once {
+            key,
+            tool: "update_task",
+        });
         let task = self
             .store
-            .update(&user, args.task_id, &changes)
+            .update(&user, args.task_id, &changes, once)
             .await?
             .ok_or(ToolError::NotFound(args.task_id))?;
         Ok(TaskChange::new(ChangeStatus::Updated, task))

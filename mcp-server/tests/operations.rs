@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use support::{
-    BACKENDS, Database, Server, call, error_text, post_tool_call, proxy::Proxy, result_json,
+    BACKENDS, Database, Server, call, error_text, pg_url::PgUrl, post_tool_call, proxy::Proxy,
+    result_json,
     token_for, unique_user,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -35,7 +36,7 @@ async fn wait_for_status(http: &reqwest::Client, url: &str, want: u16, limit: Du
 /// and quickly instead of hanging. (The embedded SQLite file cannot become unreachable.)
 #[tokio::test]
 async fn readiness_follows_the_database_and_recovers_without_restart() {
-    let real: url_parts::Pg = url_parts::Pg::parse(&support::postgres_url());
+    let real = PgUrl::parse(&support::postgres_url());
     let proxy = Proxy::start(real.addr).await;
     let server = Server::start(&real.with_addr(proxy.addr)).await;
     let http = reqwest::Client::new();
@@ -346,40 +347,3 @@ async fn without_database_url_a_sqlite_file_is_created_in_the_data_directory() {
     );
 }
 
-/// Splits a PostgreSQL URL so a test can route it through the proxy.
-mod url_parts {
-    use std::net::{SocketAddr, ToSocketAddrs};
-
-    pub struct Pg {
-        pub addr: SocketAddr,
-        prefix: String,
-        suffix: String,
-    }
-
-    impl Pg {
-        pub fn parse(url: &str) -> Self {
-            let (scheme, rest) = url.split_once("://").expect("scheme");
-            let (userinfo, rest) = rest.rsplit_once('@').map_or(("", rest), |(u, r)| (u, r));
-            let (hostport, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
-            let addr = hostport
-                .to_socket_addrs()
-                .expect("host:port")
-                .next()
-                .expect("an address");
-            let at = if userinfo.is_empty() {
-                String::new()
-            } else {
-                format!("{userinfo}@")
-            };
-            Self {
-                addr,
-                prefix: format!("{scheme}://{at}"),
-                suffix: format!("/{path}"),
-            }
-        }
-
-        pub fn with_addr(&self, addr: SocketAddr) -> String {
-            format!("{}{}{}", self.prefix, addr, self.suffix)
-        }
-    }
-}

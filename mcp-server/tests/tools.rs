@@ -902,3 +902,50 @@ async fn a_user_at_the_task_quota_gets_a_clear_error() {
     let added = support::call(&client, "add_task", json!({ "title": "room again" })).await;
     assert_eq!(support::result_json(&added).unwrap()["task_id"], 5);
 }
+
+#[tokio::test]
+async fn a_call_repeated_with_its_idempotency_key_changes_nothing_twice() {
+    for (backend, transport) in setups() {
+        let h = Harness::connect(backend, transport).await;
+        let once = async |tool: &str, args: Value, key: &str| {
+            support::call_once(&h.client, tool, args, json!(key)).await
+        };
+        let first = once("add_task", json!({ "title": "pay rent" }), "k-add").await;
+        let again = once("add_task", json!({ "title": "pay rent" }), "k-add").await;
+        assert_eq!(
+            support::result_json(&first).unwrap(),
+            support::result_json(&again).unwrap(),
+            "[{}] the first answer, again",
+            h.label
+        );
+        let id = support::result_json(&first).unwrap()["task_id"].clone();
+        for (tool, status) in [("complete_task", "completed"), ("delete_task", "deleted")] {
+            let key = format!("k-{tool}");
+            for _ in 0..2 {
+                let done = once(tool, json!({ "task_id": id }), &key).await;
+                let done = support::result_json(&done)
+                    .unwrap_or_else(|e| panic!("[{}] {tool} repeated: {e}", h.label));
+                assert_eq!(done["status"], status, "[{}]", h.label);
+            }
+        }
+        assert!(
+            h.list("all").await.is_empty(),
+            "[{}] one task, deleted",
+            h.label
+        );
+        let reused = once(
+            "update_task",
+            json!({ "task_id": id, "title": "x" }),
+            "k-add",
+        )
+        .await;
+        let error = support::error_text(&reused).expect("a key reused for another tool fails");
+        assert!(error.contains("already used for add_task"), "{error}");
+        let bad = once("add_task", json!({ "title": "y" }), "").await;
+        assert!(support::error_text(&bad).is_some_and(|e| e.contains("idempotency-key")));
+        // Without a key, the same call is a new change.
+        h.ok("add_task", json!({ "title": "pay rent" })).await;
+        h.ok("add_task", json!({ "title": "pay rent" })).await;
+        assert_eq!(h.list("all").await.len(), 2, "[{}]", h.label);
+    }
+}

@@ -1,6 +1,7 @@
 //! Test plumbing shared by the services' integration tests: a service process on a free
 //! loopback port, a database per backend, users, tokens, and a cuttable TCP proxy.
 
+pub mod pg_url;
 pub mod proxy;
 
 use std::{

@@ -9,7 +9,8 @@ use std::{path::PathBuf, sync::OnceLock};
 use serde_json::{Value, json};
 #[allow(unused_imports)]
 pub use todo_testkit::{
-    BACKENDS, Backend, Database, SECRET, Service, now, sign, token_for, unique_user,
+    BACKENDS, Backend, Database, SECRET, Service, now, pg_url, postgres_url, proxy, sign,
+    token_for, unique_user,
 };
 
 pub const CHAT_BIN: &str = env!("CARGO_BIN_EXE_todo-chat");
@@ -124,6 +125,21 @@ impl Api {
         let (status, body) = self.send(reqwest::Method::GET, "/tasks", None).await;
         assert_eq!(status, 200, "{body}");
         body.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Every task, page by page.
+    pub async fn tasks_paged(&self) -> Vec<Value> {
+        let mut all = Vec::new();
+        loop {
+            let rest = format!("/tasks?limit=500&offset={}", all.len());
+            let (status, body) = self.send(reqwest::Method::GET, &rest, None).await;
+            assert_eq!(status, 200, "{body}");
+            let page = body.as_array().cloned().unwrap_or_default();
+            if page.is_empty() {
+                return all;
+            }
+            all.extend(page);
+        }
     }
 
     pub async fn add(&self, title: &str) -> i64 {

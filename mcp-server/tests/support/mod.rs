@@ -16,8 +16,8 @@ use rmcp::{
 use serde_json::{Value, json};
 #[allow(unused_imports)]
 pub use todo_testkit::{
-    BACKENDS, Backend, Database, SECRET, Service, now, postgres_url, proxy, sign, token_for,
-    unique_user,
+    BACKENDS, Backend, Database, SECRET, Service, now, pg_url, postgres_url, proxy, sign,
+    token_for, unique_user,
 };
 use tokio::process::Command;
 
@@ -171,6 +171,19 @@ impl Harness {
             .map(|t| t["title"].as_str().unwrap_or_default().to_owned())
             .collect()
     }
+}
+
+/// A call with `_meta` `{"io.todochatbot/idempotency-key": key}`.
+pub async fn call_once(client: &Client, tool: &str, args: Value, key: Value) -> CallToolResult {
+    let arguments = args.as_object().cloned().unwrap_or_default();
+    let mut params = CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments);
+    let mut meta = serde_json::Map::new();
+    meta.insert("io.todochatbot/idempotency-key".to_owned(), key);
+    params.meta = Some(meta.into());
+    client
+        .call_tool(params)
+        .await
+        .unwrap_or_else(|e| panic!("{tool} call failed at the protocol level: {e}"))
 }
 
 pub async fn call(client: &Client, tool: &str, args: Value) -> CallToolResult {

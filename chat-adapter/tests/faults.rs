@@ -1,0 +1,197 @@
+//! Faults under load: a todo-chat instance killed mid-turn, its clients retrying each failed
+//! turn with the same `client_message_id` on a second instance; the database going away and
+//! coming back. Every turn runs exactly once.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use futures::future::join_all;
+use serde_json::{Value, json};
+use support::{
+    Api, Backend, Database, Service, mcp_bin, pg_url::PgUrl, postgres_url, proxy::Proxy,
+    start_chat, unique_user,
+};
+
+/// Sends one turn until some instance answers 200; `first` is tried first, then `second`.
+async fn until_answered(first: &Api, second: &Api, message: &str, id: &str) -> Value {
+    let body = json!({ "message": message, "client_message_id": id });
+    let started = Instant::now();
+    let mut api = first;
+    loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{id} never answered"
+        );
+        let sent = api
+            .http
+            .post(api.url("/chat"))
+            .bearer_auth(&api.token)
+            .json(&body)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await;
+        match sent {
+            Ok(response) if response.status() == 200 => {
+                return response.json().await.expect("JSON answer");
+            }
+            Ok(response) if matches!(response.status().as_u16(), 409 | 502 | 503 | 504) => {
+                // 409: a dead attempt's claim, taken over once older than the deadline;
+                // 5xx: the database or the task service is away for a moment.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Ok(response) => panic!("{id}: {} {:?}", response.status(), response.text().await),
+            Err(_) => api = second, // the instance is gone: retry elsewhere
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_killed_instance_loses_and_repeats_no_turn() {
+    const CLIENTS: usize = 6;
+    let db = Database::new(Backend::Postgres);
+    let mcp = Service::start(&mcp_bin(), &[], &[("DATABASE_URL", &db.url)]).await;
+    let env = [
+        ("OPENAI_MODEL", "local"),
+        ("TODO_TURN_DEADLINE", "1s"),
+        ("TODO_TURNS_PER_MINUTE", "100000"),
+    ];
+    let doomed = start_chat(&db.url, &mcp.url("/mcp"), &env).await;
+    let survivor = start_chat(&db.url, &mcp.url("/mcp"), &env).await;
+    let user = unique_user("crash");
+    let (to_doomed, to_survivor) = (Api::new(&doomed, &user), Api::new(&survivor, &user));
+
+    let load = async {
+        let clients = (0..CLIENTS).map(|c| {
+            let (first, second) = (&to_doomed, &to_survivor);
+            async move {
+                let started = Instant::now();
+                let mut sent = 0;
+                while started.elapsed() < Duration::from_millis(2500) {
+                    let message = format!("add a task to client {c} item {sent}");
+                    until_answered(first, second, &message, &format!("c{c}-{sent}")).await;
+                    sent += 1;
+                }
+                sent
+            }
+        });
+        join_all(clients).await
+    };
+    let kill = async {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        doomed.stop().await;
+    };
+    let (sent, ()) = tokio::join!(load, kill);
+
+    let tasks = to_survivor.tasks_paged().await;
+    let total: usize = sent.iter().sum();
+    assert!(total > CLIENTS * 3, "the load ran: {sent:?}");
+    let mut titles: Vec<String> = tasks
+        .iter()
+        .map(|t| t["title"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    titles.sort();
+    let mut expected: Vec<String> = sent
+        .iter()
+        .enumerate()
+        .flat_map(|(c, n)| (0..*n).map(move |i| format!("client {c} item {i}")))
+        .collect();
+    expected.sort();
+    assert_eq!(
+        titles, expected,
+        "every acknowledged turn added its task exactly once"
+    );
+}
+
+/// The titles every client's turns should have left, sorted.
+fn expected_titles(sent: &[usize]) -> Vec<String> {
+    let mut expected: Vec<String> = sent
+        .iter()
+        .enumerate()
+        .flat_map(|(c, n)| (0..*n).map(move |i| format!("client {c} item {i}")))
+        .collect();
+    expected.sort();
+    expected
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_database_outage_loses_and_repeats_no_turn() {
+    const CLIENTS: usize = 4;
+    let real = PgUrl::parse(&postgres_url());
+    let proxy = Proxy::start(real.addr).await;
+    let url = real.with_addr(proxy.addr);
+    let mcp = Service::start(&mcp_bin(), &[], &[("DATABASE_URL", &url)]).await;
+    let env = [
+        ("OPENAI_MODEL", "local"),
+        ("TODO_TURN_DEADLINE", "1s"),
+        ("TODO_TURNS_PER_MINUTE", "100000"),
+    ];
+    let chat = start_chat(&url, &mcp.url("/mcp"), &env).await;
+    let api = Api::new(&chat, &unique_user("outage"));
+    let http = reqwest::Client::new();
+
+    let load = async {
+        let clients = (0..CLIENTS).map(|c| {
+            let api = &api;
+            async move {
+                let started = Instant::now();
+                let mut sent = 0;
+                while started.elapsed() < Duration::from_secs(4) {
+                    let message = format!("add a task to client {c} item {sent}");
+                    until_answered(api, api, &message, &format!("o{c}-{sent}")).await;
+                    sent += 1;
+                }
+                sent
+            }
+        });
+        join_all(clients).await
+    };
+    let outage = async {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        proxy.cut();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let asked = Instant::now();
+        let ready = http.get(chat.url("/readyz")).send().await.unwrap();
+        let answered_in = asked.elapsed();
+        assert_eq!(ready.status(), 503, "not ready while the database is away");
+        let cause = ready.text().await.unwrap();
+        assert!(cause.contains("database"), "{cause}");
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        proxy.restore().await;
+        let restored = Instant::now();
+        let probe = Api::new(&chat, &unique_user("outage-probe"));
+        loop {
+            let (status, _) = probe.try_chat("add a task to check recovery", None).await;
+            if status == 200 {
+                break;
+            }
+            assert!(
+                restored.elapsed() < Duration::from_secs(10),
+                "turns never recovered"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        (answered_in, restored.elapsed())
+    };
+    let (sent, (readyz_in, recovered_in)) = tokio::join!(load, outage);
+    eprintln!(
+        "readyz answered in {readyz_in:?} during the outage; turns recovered {recovered_in:?} after"
+    );
+    assert!(
+        readyz_in < Duration::from_secs(1),
+        "readyz answers promptly: {readyz_in:?}"
+    );
+
+    let mut titles: Vec<String> = api
+        .tasks_paged()
+        .await
+        .iter()
+        .map(|t| t["title"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    titles.sort();
+    assert_eq!(
+        titles,
+        expected_titles(&sent),
+        "every acknowledged turn exactly once"
+    );
+}
