@@ -29,6 +29,8 @@ pub struct Turn {
     pub tool_calls: Vec<ToolCallRecord>,
     /// The model's note to itself, stored with the reply (see [`ModelTurn::Reply`]).
     pub memo: Option<Value>,
+    /// The reply's text already went out as it was produced (a streaming model).
+    pub streamed: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,12 +120,28 @@ impl Agent {
             }
             // The model's own timeout, or the turn's deadline if that comes first.
             let step_deadline = control.deadline.min(Instant::now() + self.model_timeout);
-            let answer =
-                tokio::time::timeout_at(step_deadline, self.model.respond(&messages, tools))
+            let answer = match &control.progress {
+                Some(progress) => {
+                    let on_text = |text: &str| {
+                        let _ = progress.send(TurnEvent::Text(text.to_owned()));
+                    };
+                    tokio::time::timeout_at(
+                        step_deadline,
+                        self.model.respond_streaming(&messages, tools, &on_text),
+                    )
                     .instrument(tracing::info_span!("model", step))
-                    .await;
-            let turn = match answer {
-                Ok(Ok(turn)) => turn,
+                    .await
+                }
+                None => {
+                    tokio::time::timeout_at(step_deadline, async {
+                        Ok((self.model.respond(&messages, tools).await?, false))
+                    })
+                    .instrument(tracing::info_span!("model", step))
+                    .await
+                }
+            };
+            let (turn, streamed) = match answer {
+                Ok(Ok(answer)) => answer,
                 Ok(Err(e)) => return Err(fail(e.into(), records)),
                 Err(_) if Instant::now() >= control.deadline => {
                     return Err(fail(AgentError::Deadline, records));
@@ -136,6 +154,7 @@ impl Agent {
                         reply: text,
                         tool_calls: records,
                         memo,
+                        streamed,
                     });
                 }
                 ModelTurn::ToolCalls(calls) => calls,
@@ -192,6 +211,7 @@ impl Agent {
                 .to_owned(),
             tool_calls: records,
             memo: None,
+            streamed: false,
         })
     }
 }

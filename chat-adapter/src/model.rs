@@ -89,6 +89,9 @@ pub enum ModelError {
     Invalid(String),
 }
 
+/// Where a streaming model sends its reply's text as it is produced.
+pub type TextSink<'a> = &'a (dyn Fn(&str) + Send + Sync);
+
 pub trait Model: Send + Sync {
     /// The next step given the conversation so far. `messages` starts with the system message,
     /// then a bounded window of earlier turns (user messages, assistant tool calls, tool
@@ -99,6 +102,19 @@ pub trait Model: Send + Sync {
         messages: &'a [ChatMessage],
         tools: &'a [ToolSpec],
     ) -> BoxFuture<'a, Result<ModelTurn, ModelError>>;
+
+    /// Like [`Model::respond`], sending a reply's text to `on_text` as it is produced; `true`
+    /// with the answer when it did (a model that does not stream answers all at once, and the
+    /// caller sends the text itself).
+    fn respond_streaming<'a>(
+        &'a self,
+        messages: &'a [ChatMessage],
+        tools: &'a [ToolSpec],
+        on_text: TextSink<'a>,
+    ) -> BoxFuture<'a, Result<(ModelTurn, bool), ModelError>> {
+        let _ = on_text;
+        Box::pin(async move { Ok((self.respond(messages, tools).await?, false)) })
+    }
 
     /// A short name for logs and metrics, e.g. "offline" or "openai:gpt-4.1-mini".
     fn name(&self) -> String;

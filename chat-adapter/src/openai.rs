@@ -15,10 +15,10 @@ use async_openai::{
         CreateChatCompletionRequest, FunctionCall, FunctionObject,
     },
 };
-use futures::future::BoxFuture;
+use futures::{StreamExt, future::BoxFuture};
 use serde_json::Value;
 
-use crate::model::{ChatMessage, Model, ModelError, ModelTurn, ToolCall, ToolSpec};
+use crate::model::{ChatMessage, Model, ModelError, ModelTurn, TextSink, ToolCall, ToolSpec};
 
 pub const DEFAULT_MODEL: &str = "gpt-4.1-mini";
 
@@ -55,20 +55,109 @@ impl OpenAiModel {
     }
 }
 
+impl OpenAiModel {
+    fn request(&self, messages: &[ChatMessage], tools: &[ToolSpec]) -> CreateChatCompletionRequest {
+        CreateChatCompletionRequest {
+            model: self.model.clone(),
+            messages: messages.iter().map(to_openai).collect(),
+            tools: Some(tools.iter().map(tool_to_openai).collect()),
+            max_completion_tokens: Some(self.max_tokens),
+            ..Default::default()
+        }
+    }
+}
+
+/// A tool call as its streamed pieces arrive.
+#[derive(Default)]
+struct PartialCall {
+    id: String,
+    name: String,
+    arguments: String,
+}
+
+/// A model's tool calls, or else its text, as the turn goes on with them.
+fn turn_from(calls: Vec<ToolCall>, text: Option<String>) -> Result<ModelTurn, ModelError> {
+    if !calls.is_empty() {
+        return Ok(ModelTurn::ToolCalls(calls));
+    }
+    match text.filter(|c| !c.trim().is_empty()) {
+        Some(reply) => Ok(ModelTurn::reply(reply)),
+        None => Err(ModelError::Invalid(
+            "the answer had neither text nor tool calls".into(),
+        )),
+    }
+}
+
+/// A model that writes broken JSON arguments gets the tool's own "Invalid arguments".
+fn arguments(json: &str) -> Value {
+    serde_json::from_str(json).unwrap_or(Value::Null)
+}
+
 impl Model for OpenAiModel {
+    fn respond_streaming<'a>(
+        &'a self,
+        messages: &'a [ChatMessage],
+        tools: &'a [ToolSpec],
+        on_text: TextSink<'a>,
+    ) -> BoxFuture<'a, Result<(ModelTurn, bool), ModelError>> {
+        Box::pin(async move {
+            let mut stream = self
+                .client
+                .chat()
+                .create_stream(self.request(messages, tools))
+                .await
+                .map_err(from_openai)?;
+            let mut text = String::new();
+            let mut calls: Vec<PartialCall> = Vec::new();
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.map_err(from_openai)?;
+                let Some(choice) = chunk.choices.into_iter().next() else {
+                    continue;
+                };
+                for piece in choice.delta.tool_calls.unwrap_or_default() {
+                    let index = piece.index as usize;
+                    if calls.len() <= index {
+                        calls.resize_with(index + 1, PartialCall::default);
+                    }
+                    let call = &mut calls[index];
+                    if let Some(id) = piece.id {
+                        call.id = id;
+                    }
+                    if let Some(function) = piece.function {
+                        call.name
+                            .push_str(function.name.as_deref().unwrap_or_default());
+                        call.arguments
+                            .push_str(function.arguments.as_deref().unwrap_or_default());
+                    }
+                }
+                if let Some(content) = choice.delta.content {
+                    // Text that comes with tool calls is not the reply; it is not shown.
+                    if calls.is_empty() {
+                        on_text(&content);
+                    }
+                    text.push_str(&content);
+                }
+            }
+            let calls = calls
+                .into_iter()
+                .filter(|c| !c.name.is_empty())
+                .map(|c| ToolCall {
+                    id: c.id,
+                    name: c.name,
+                    arguments: arguments(&c.arguments),
+                })
+                .collect();
+            Ok((turn_from(calls, Some(text))?, true))
+        })
+    }
+
     fn respond<'a>(
         &'a self,
         messages: &'a [ChatMessage],
         tools: &'a [ToolSpec],
     ) -> BoxFuture<'a, Result<ModelTurn, ModelError>> {
         Box::pin(async move {
-            let request = CreateChatCompletionRequest {
-                model: self.model.clone(),
-                messages: messages.iter().map(to_openai).collect(),
-                tools: Some(tools.iter().map(tool_to_openai).collect()),
-                max_completion_tokens: Some(self.max_tokens),
-                ..Default::default()
-            };
+            let request = self.request(messages, tools);
             let response = self
                 .client
                 .chat()
@@ -89,22 +178,12 @@ impl Model for OpenAiModel {
                     ChatCompletionMessageToolCalls::Function(f) => Some(ToolCall {
                         id: f.id,
                         name: f.function.name,
-                        // A model that writes broken JSON gets the tool's own "Invalid arguments".
-                        arguments: serde_json::from_str(&f.function.arguments)
-                            .unwrap_or(Value::Null),
+                        arguments: arguments(&f.function.arguments),
                     }),
                     ChatCompletionMessageToolCalls::Custom(_) => None,
                 })
                 .collect();
-            if !calls.is_empty() {
-                return Ok(ModelTurn::ToolCalls(calls));
-            }
-            match message.content.filter(|c| !c.trim().is_empty()) {
-                Some(reply) => Ok(ModelTurn::reply(reply)),
-                None => Err(ModelError::Invalid(
-                    "the answer had neither text nor tool calls".into(),
-                )),
-            }
+            turn_from(calls, message.content)
         })
     }
 

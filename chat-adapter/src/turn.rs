@@ -190,8 +190,12 @@ impl PendingTurn {
                             started.elapsed(),
                             turn.tool_calls.iter().map(|c| c.name.clone()),
                         );
-                        for piece in sentences(&turn.reply) {
-                            emit(TurnEvent::Text(piece.to_owned()));
+                        // A model that does not stream (the offline one) sends its reply
+                        // sentence by sentence once it is stored.
+                        if !turn.streamed {
+                            for piece in sentences(&turn.reply) {
+                                emit(TurnEvent::Text(piece.to_owned()));
+                            }
                         }
                         (StatusCode::OK, body)
                     }

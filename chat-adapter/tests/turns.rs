@@ -523,3 +523,60 @@ async fn readiness_names_a_secret_the_task_service_refuses() {
     let loud = chat.log().matches("CONFIGURATION ERROR").count();
     assert_eq!(loud, 1, "logged once, loudly:\n{}", chat.log());
 }
+
+#[tokio::test]
+async fn an_openai_model_streams_its_reply_as_it_is_written() {
+    let fake = FakeOpenAi::start(vec![
+        Reply::ToolCalls(vec![("add_task", json!({ "title": "buy milk" }))]),
+        Reply::Text("Added 'buy milk' to your list, as task 1."),
+    ])
+    .await;
+    let base = fake.base_url();
+    let stack = Stack::start_with(
+        Backend::Sqlite,
+        &[("OPENAI_API_KEY", "k"), ("OPENAI_BASE_URL", &base)],
+    )
+    .await;
+    let api = stack.api(&unique_user("openai-stream"));
+    let (status, _, events) = stream_chat(&api, json!({ "message": "add buy milk" })).await;
+    assert_eq!(status, 200);
+    let names: Vec<&str> = events.iter().map(|(n, _)| n.as_str()).collect();
+    let texts = names.iter().filter(|n| **n == "text").count();
+    assert!(texts >= 5, "word by word, as the model wrote it: {names:?}");
+    assert_eq!(names.iter().filter(|n| **n == "tool_call").count(), 1);
+    let done = &events.last().unwrap().1;
+    let text: String = events
+        .iter()
+        .filter(|(n, _)| n == "text")
+        .map(|(_, d)| d["delta"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(text, done["response"].as_str().unwrap());
+    assert_eq!(
+        done["response"],
+        "Added 'buy milk' to your list, as task 1."
+    );
+    let requests = fake.requests.lock().unwrap();
+    assert!(
+        requests.iter().all(|(_, r)| r["stream"] == json!(true)),
+        "asked to stream"
+    );
+    assert!(
+        requests
+            .iter()
+            .all(|(_, r)| r["max_completion_tokens"] == json!(1024))
+    );
+    drop(requests);
+    // Without Accept: text/event-stream the same model answers in one piece.
+    let (status, body) = api.try_chat("thanks", None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        fake.requests
+            .lock()
+            .unwrap()
+            .last()
+            .unwrap()
+            .1
+            .get("stream"),
+        None
+    );
+}

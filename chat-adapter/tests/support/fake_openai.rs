@@ -76,10 +76,9 @@ impl FakeOpenAi {
             .await
             .map(|b| b.to_bytes())
             .unwrap_or_default();
-        self.requests
-            .lock()
-            .expect("lock")
-            .push((auth, serde_json::from_slice(&body).unwrap_or(Value::Null)));
+        let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let streaming = request["stream"] == json!(true);
+        self.requests.lock().expect("lock").push((auth, request));
         let mut next = self.script.lock().expect("lock").pop_front();
         while let Some(Reply::Slow(pause, reply)) = next {
             tokio::time::sleep(pause).await;
@@ -109,6 +108,9 @@ impl FakeOpenAi {
                 json!({ "role": "assistant", "content": "script exhausted" })
             }
         };
+        if streaming {
+            return stream_of(&message);
+        }
         let completion = json!({
             "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "test-model",
             "choices": [{ "index": 0, "message": message, "finish_reason": "stop", "logprobs": null }],
@@ -120,4 +122,40 @@ impl FakeOpenAi {
             .insert("content-type", "application/json".parse().expect("header"));
         response
     }
+}
+
+/// The message as OpenAI streams it: tool calls in one chunk, text word by word, then `[DONE]`.
+fn stream_of(message: &Value) -> Response<Full<Bytes>> {
+    let chunk = |delta: Value| {
+        let chunk = json!({
+            "id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0,
+            "model": "test-model",
+            "choices": [{ "index": 0, "delta": delta, "finish_reason": null }]
+        });
+        format!("data: {chunk}\n\n")
+    };
+    let mut body = chunk(json!({ "role": "assistant" }));
+    if let Some(calls) = message["tool_calls"].as_array() {
+        let deltas: Vec<Value> = calls
+            .iter()
+            .enumerate()
+            .map(|(index, call)| {
+                let mut delta = call.clone();
+                delta["index"] = json!(index);
+                delta
+            })
+            .collect();
+        body.push_str(&chunk(json!({ "tool_calls": deltas })));
+    }
+    if let Some(text) = message["content"].as_str() {
+        for word in text.split_inclusive(' ') {
+            body.push_str(&chunk(json!({ "content": word })));
+        }
+    }
+    body.push_str("data: [DONE]\n\n");
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    response
+        .headers_mut()
+        .insert("content-type", "text/event-stream".parse().expect("header"));
+    response
 }
