@@ -555,7 +555,7 @@ async fn an_openai_model_streams_its_reply_as_it_is_written() {
         done["response"],
         "Added 'buy milk' to your list, as task 1."
     );
-    let requests = fake.requests.lock().unwrap();
+    let requests = fake.requests.lock().unwrap().clone();
     assert!(
         requests.iter().all(|(_, r)| r["stream"] == json!(true)),
         "asked to stream"
@@ -565,7 +565,6 @@ async fn an_openai_model_streams_its_reply_as_it_is_written() {
             .iter()
             .all(|(_, r)| r["max_completion_tokens"] == json!(1024))
     );
-    drop(requests);
     // Without Accept: text/event-stream the same model answers in one piece.
     let (status, body) = api.try_chat("thanks", None).await;
     assert_eq!(status, 200, "{body}");
