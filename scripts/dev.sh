@@ -13,7 +13,11 @@ fi
 BETTER_AUTH_SECRET=$(cat .dev/secret)
 export BETTER_AUTH_SECRET
 
-cargo build --release --locked -p todo-mcp -p todo-chat
+if [ ! -x target/release/todo-mcp ] || [ ! -x target/release/todo-chat ]; then
+  echo "First run: compiling todo-mcp and todo-chat (several minutes on a laptop; later runs take seconds)..."
+fi
+# The whole workspace, as every build here does: one feature set, no rebuild when switching.
+cargo build --release --locked --workspace
 (cd frontend && { [ -d node_modules ] || npm install --no-audit --no-fund; })
 mcp_listen=${TODO_MCP_LISTEN:-127.0.0.1:8001}
 chat_listen=${TODO_CHAT_LISTEN:-127.0.0.1:8000}
@@ -40,7 +44,27 @@ wait_ready "$chat_listen" todo-chat
 
 export BETTER_AUTH_URL="http://127.0.0.1:$web_port" TODO_CHAT_URL="http://$chat_listen" AUTH_DATABASE_PATH="$PWD/.dev/auth.db"
 (cd frontend && npm run --silent migrate)
-(cd frontend && exec npx next dev -H 127.0.0.1 -p "$web_port" >../.dev/web.log 2>&1) &
+# The web app as it is deployed: a production build (no dev tools, nothing compiled on the first
+# request), made once and again only when its sources change (their hash is kept in .dev/).
+web_hash() {
+  (cd frontend && find . \( -path ./node_modules -o -path ./.next -o -path ./dist -o -path ./e2e -o -path ./tests \) -prune \
+    -o -type f ! -name '*.tsbuildinfo' ! -name next-env.d.ts -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+}
+hash=$(web_hash)
+if [ ! -f frontend/.next/standalone/server.js ] || [ "$(cat .dev/web-build.sha256 2>/dev/null)" != "$hash" ]; then
+  echo "Building the web app (a production build: the first one takes a minute or two; later runs reuse it until frontend/ changes)..."
+  rm -f .dev/web-build.sha256
+  if ! (cd frontend && npm run --silent build >../.dev/web-build.log 2>&1); then
+    tail -30 .dev/web-build.log >&2
+    echo "The web app's build failed; the whole log is in .dev/web-build.log" >&2
+    exit 1
+  fi
+  rm -rf frontend/.next/standalone/.next/static && cp -r frontend/.next/static frontend/.next/standalone/.next/static
+  if [ -d frontend/public ]; then rm -rf frontend/.next/standalone/public && cp -r frontend/public frontend/.next/standalone/public; fi
+  echo "$hash" >.dev/web-build.sha256
+fi
+# The standalone server (what `next start` would serve, as the container runs it).
+PORT="$web_port" HOSTNAME=127.0.0.1 NODE_ENV=production node frontend/.next/standalone/server.js >.dev/web.log 2>&1 &
 pids+=($!)
 for _ in $(seq 1 600); do curl -fsS -o /dev/null "$BETTER_AUTH_URL/sign-in" 2>/dev/null && break; sleep 0.2; done
 

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # The browser end-to-end suite against the real stack: todo-mcp, todo-chat (offline model)
-# and the Next.js app on a fresh SQLite data directory, loopback only. Screenshots land in
-# artifacts/e2e/. Needs Debian's chromium (/usr/bin/chromium) and the frontend's npm packages.
+# and the Next.js app (its production build, standalone server) on a fresh SQLite data
+# directory, loopback only. Desktop (1280x800), phone (390x844) and keyboard-only suites, an
+# axe-core scan of every page (frontend/e2e/run.ts, specs/frontend.md). A screenshot per step
+# lands in artifacts/e2e/ (E2E_ARTIFACTS=dir to put them elsewhere; E2E_ONLY=phone for one
+# suite). Needs Debian's chromium (/usr/bin/chromium) and the frontend's npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || { echo "Chromium is missing: apt-get install chromium" >&2; exit 1; }
-cargo build --release --locked -p todo-mcp -p todo-chat
+# The whole workspace, as every build here does: one feature set, no rebuild when switching.
+cargo build --release --locked --workspace
 (cd frontend && { [ -d node_modules ] || npm install --no-audit --no-fund; } && npm run build \
-  && rm -rf .next/standalone/.next/static && cp -r .next/static .next/standalone/.next/static)
+  && rm -rf .next/standalone/.next/static && cp -r .next/static .next/standalone/.next/static \
+  && if [ -d public ]; then rm -rf .next/standalone/public && cp -r public .next/standalone/public; fi)
 
 work=$(mktemp -d)
 pids=()

@@ -1,12 +1,27 @@
 "use client";
-import { Fragment, useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
-import { api, ApiError, type Conversation, type Message } from "@/lib/api";
-import { parseReply } from "@/lib/format";
+import { api, ApiError, chatTurn, type Conversation, type Message, type ToolCall, type Turn } from "@/lib/api";
+import { changesTasks, describeToolCall, failed } from "@/lib/chips";
+import { Formatted } from "./Formatted";
+import ConversationList from "./ConversationList";
 import TaskList from "./TaskList";
+import Icon from "./Icon";
 
-type Bubble = { role: "user" | "assistant"; content: string };
-type Failure = { message: string; retry: string };
+export { Formatted } from "./Formatted";
+
+type Bubble = {
+  key: string;
+  role: "user" | "assistant";
+  content: string;
+  calls: ToolCall[];
+  state?: "streaming" | "stopped";
+};
+type Failure = { message: string; retry: Turn };
+type Tab = "chat" | "tasks" | "history";
+
+let keys = 0;
+const nextKey = () => `b${++keys}`;
 
 function rememberConversation(id?: number) {
   const url = new URL(window.location.href);
@@ -15,27 +30,24 @@ function rememberConversation(id?: number) {
   window.history.replaceState(null, "", url);
 }
 
-/// The reply as written (see lib/format.ts): paragraphs, numbered lists that keep their numbers,
-/// "- " bullet lists, in their order. Every string is a React text node.
-export function Formatted({ text }: { text: string }) {
+function fromMessages(messages: Message[]): Bubble[] {
+  return messages.map((m) => ({ key: nextKey(), role: m.role, content: m.content, calls: m.tool_calls ?? [] }));
+}
+
+function newId(): string {
+  return typeof crypto.randomUUID === "function"
+    ? crypto.randomUUID()
+    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function Chips({ calls }: { calls: ToolCall[] }) {
+  if (calls.length === 0) return null;
   return (
-    <>
-      {parseReply(text).map((block, i) => {
-        if (block.kind === "ordered")
-          return (
-            <ol key={i} start={block.start}>
-              {block.items.map((item, j) => <li key={j} value={item.number}>{item.text}</li>)}
-            </ol>
-          );
-        if (block.kind === "bullets")
-          return <ul key={i}>{block.items.map((item, j) => <li key={j}>{item}</li>)}</ul>;
-        return (
-          <p key={i}>
-            {block.lines.map((line, j) => <Fragment key={j}>{j > 0 && <br />}{line}</Fragment>)}
-          </p>
-        );
-      })}
-    </>
+    <ul className="chips" aria-label="What the assistant did">
+      {calls.map((c, i) => (
+        <li key={i} className={`chip${failed(c) ? " failed" : ""}`} data-testid="chip">{describeToolCall(c)}</li>
+      ))}
+    </ul>
   );
 }
 
@@ -48,28 +60,40 @@ export default function ChatApp({ userName, initialConversation }: { userName: s
   const [pending, setPending] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [tasksVersion, setTasksVersion] = useState(0);
+  const [tab, setTab] = useState<Tab>("chat");
+  const [unseen, setUnseen] = useState(0);
+  const tabRef = useRef<Tab>("chat");
   const input = useRef<HTMLTextAreaElement>(null);
   const log = useRef<HTMLOListElement>(null);
+  const stick = useRef(true);
+  const controller = useRef<AbortController | null>(null);
 
   const loadConversations = useCallback(() => {
     api.conversations().then(setConversations).catch(() => undefined);
   }, []);
 
+  function show(next: Tab) {
+    tabRef.current = next;
+    setTab(next);
+    if (next === "tasks") setUnseen(0);
+  }
+
   const open = useCallback(async (id: number | undefined) => {
+    controller.current?.abort();
     setFailure(null);
     setConversationId(id);
     rememberConversation(id);
-    if (!id) {
-      setBubbles([]);
-      return;
-    }
-    try {
-      const messages: Message[] = await api.messages(id);
-      setBubbles(messages.map((m) => ({ role: m.role, content: m.content })));
-    } catch {
-      setBubbles([]);
-      rememberConversation(undefined);
-      setConversationId(undefined);
+    tabRef.current = "chat";
+    setTab("chat");
+    stick.current = true;
+    setBubbles([]);
+    if (id) {
+      try {
+        setBubbles(fromMessages(await api.messages(id)));
+      } catch {
+        rememberConversation(undefined);
+        setConversationId(undefined);
+      }
     }
     input.current?.focus();
   }, []);
@@ -77,49 +101,108 @@ export default function ChatApp({ userName, initialConversation }: { userName: s
   // A reload (?c=12) reopens the conversation it showed.
   useEffect(() => {
     if (initialConversation) {
-      api
-        .messages(initialConversation)
-        .then((messages) => setBubbles(messages.map((m) => ({ role: m.role, content: m.content }))))
-        .catch(() => rememberConversation(undefined));
+      api.messages(initialConversation).then((m) => setBubbles(fromMessages(m))).catch(() => {
+        // Gone (deleted, or another user's): start afresh.
+        rememberConversation(undefined);
+        setConversationId(undefined);
+      });
     }
     loadConversations();
   }, [initialConversation, loadConversations]);
 
+  // The log follows new text unless the reader has scrolled up.
   useEffect(() => {
-    log.current?.lastElementChild?.scrollIntoView({ block: "end" });
-  }, [bubbles, pending]);
+    const el = log.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [bubbles]);
 
-  async function send(text: string, isRetry = false) {
-    const message = text.trim();
-    if (!message || pending) return;
+  function onScroll() {
+    const el = log.current;
+    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+  }
+
+  function updateLast(key: string, change: (b: Bubble) => Bubble) {
+    setBubbles((all) => all.map((b) => (b.key === key ? change(b) : b)));
+  }
+
+  async function send(turn: Turn, isRetry = false) {
+    if (!turn.message || pending) return;
     setFailure(null);
-    if (!isRetry) setBubbles((b) => [...b, { role: "user", content: message }]);
-    setDraft("");
+    const key = nextKey();
+    stick.current = true;
+    setBubbles((b) => [
+      ...(isRetry ? b : [...b, { key: nextKey(), role: "user" as const, content: turn.message, calls: [] }]),
+      { key, role: "assistant", content: "", calls: [], state: "streaming" },
+    ]);
+    if (!isRetry) setDraft("");
     setPending(true);
+    const abort = new AbortController();
+    controller.current = abort;
+    let changed = 0;
+    let conversation = turn.conversationId;
     try {
-      const reply = await api.chat(message, conversationId);
-      setConversationId(reply.conversation_id);
-      rememberConversation(reply.conversation_id);
-      setBubbles((b) => [...b, { role: "assistant", content: reply.response }]);
-      loadConversations();
+      const reply = await chatTurn(
+        turn,
+        {
+          onConversation: (id) => {
+            conversation = id;
+            setConversationId(id);
+            rememberConversation(id);
+          },
+          onToolCall: (c) => {
+            if (changesTasks(c)) changed += 1;
+            updateLast(key, (b) => ({ ...b, calls: [...b.calls, c] }));
+          },
+          onText: (delta) => updateLast(key, (b) => ({ ...b, content: b.content + delta })),
+        },
+        abort.signal,
+      );
+      // The final answer is the reference: the stream's pieces add up to it (and a replayed
+      // turn, a Retry of one that had finished, brings only this).
+      if (reply.tool_calls) changed = reply.tool_calls.filter(changesTasks).length;
+      updateLast(key, (b) => ({ ...b, content: reply.response, calls: reply.tool_calls ?? b.calls, state: undefined }));
     } catch (error) {
-      const detail = error instanceof ApiError ? error.message : "Something went wrong; try again.";
-      if (error instanceof ApiError && error.conversationId) {
-        setConversationId(error.conversationId);
-        rememberConversation(error.conversationId);
+      if (abort.signal.aborted) {
+        updateLast(key, (b) => ({ ...b, state: "stopped" }));
+      } else {
+        // What did arrive stays (without the typing mark); an empty reply goes.
+        setBubbles((all) => all.filter((b) => b.key !== key || b.content || b.calls.length));
+        updateLast(key, (b) => ({ ...b, state: undefined }));
+        const detail = error instanceof ApiError ? error.message : "Something went wrong; try again.";
+        if (error instanceof ApiError && error.conversationId) {
+          conversation = error.conversationId;
+          setConversationId(conversation);
+          rememberConversation(conversation);
+        }
+        setFailure({ message: detail, retry: { ...turn, conversationId: conversation } });
       }
-      setFailure({ message: detail, retry: message });
     } finally {
+      if (controller.current === abort) controller.current = null;
       setPending(false);
       setTasksVersion((v) => v + 1);
+      if (changed > 0 && tabRef.current !== "tasks") setUnseen((n) => n + changed);
+      loadConversations();
       input.current?.focus();
     }
   }
 
+  function submit() {
+    const message = draft.trim();
+    if (!message) return;
+    void send({ message, conversationId, clientMessageId: newId() });
+  }
+
+  function stop() {
+    controller.current?.abort();
+  }
+
   function onKeyDown(event: React.KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === "Enter" && !event.shiftKey) {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
-      void send(draft);
+      if (!pending) submit();
+    } else if (event.key === "Escape" && pending) {
+      event.preventDefault();
+      stop();
     }
   }
 
@@ -130,54 +213,71 @@ export default function ChatApp({ userName, initialConversation }: { userName: s
     router.refresh();
   }
 
+  const tabs: { value: Tab; label: string }[] = [
+    { value: "chat", label: "Chat" },
+    { value: "tasks", label: "Tasks" },
+    { value: "history", label: "Conversations" },
+  ];
+
   return (
-    <div className="app">
-      <header>
+    <div className="app" data-tab={tab}>
+      <header className="top">
         <h1>Todo Chatbot</h1>
-        <span className="who">{userName}</span>
+        <span className="who" title={userName}>{userName}</span>
         <button type="button" className="link" onClick={signOut}>Sign out</button>
       </header>
-      <nav aria-label="Conversations" className="conversations">
-        <button type="button" onClick={() => void open(undefined)}>New conversation</button>
-        <ul>
-          {conversations.map((c) => (
-            <li key={c.id}>
-              <button type="button" aria-current={c.id === conversationId ? "true" : undefined}
-                onClick={() => void open(c.id)}>
-                Conversation {c.id}
-                <small>{new Date(c.updated_at).toLocaleString()}</small>
-              </button>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <section className="chat" aria-label="Chat">
-        <ol ref={log} className="log" aria-live="polite" aria-relevant="additions">
+      <div role="tablist" aria-label="Views" className="tabs">
+        {tabs.map((t) => (
+          <button key={t.value} type="button" role="tab" id={`tab-${t.value}`} aria-selected={tab === t.value}
+            aria-controls={`panel-${t.value}`} onClick={() => show(t.value)}>
+            {t.label}
+            {t.value === "tasks" && unseen > 0 && (
+              <>
+                <span className="badge" aria-hidden="true" data-testid="tasks-badge">{unseen}</span>
+                <span className="sr-only">, {unseen} new {unseen === 1 ? "change" : "changes"}</span>
+              </>
+            )}
+          </button>
+        ))}
+      </div>
+      <ConversationList id="panel-history" active={tab === "history"} conversations={conversations} current={conversationId}
+        onOpen={(id) => void open(id)} onChanged={loadConversations}
+        onDeleted={(id) => { if (id === conversationId) void open(undefined); }} />
+      <section id="panel-chat" className="chat panel" data-active={tab === "chat"} aria-label="Chat">
+        <ol ref={log} className="log" aria-live="polite" aria-relevant="additions text" aria-busy={pending} onScroll={onScroll}
+          tabIndex={0} aria-label="Messages">
           {bubbles.length === 0 && (
             <li className="hint">Try &ldquo;add a task to buy milk&rdquo;, &ldquo;what&rsquo;s pending?&rdquo; or &ldquo;I called mom&rdquo;.</li>
           )}
-          {bubbles.map((b, i) => (
-            <li key={i} className={`bubble ${b.role}`}>
+          {bubbles.map((b) => (
+            <li key={b.key} className={`bubble ${b.role}${b.state ? ` ${b.state}` : ""}`} aria-busy={b.state === "streaming" || undefined}>
               <span className="sr-only">{b.role === "user" ? "You said:" : "Assistant:"}</span>
-              <Formatted text={b.content} />
+              <Chips calls={b.calls} />
+              {b.content && <Formatted text={b.content} />}
+              {b.state === "streaming" && !b.content && <span className="typing" aria-label="Assistant is typing">…</span>}
+              {b.state === "stopped" && <p className="note">Stopped.</p>}
             </li>
           ))}
-          {pending && <li className="bubble assistant pending" aria-label="Assistant is typing">…</li>}
         </ol>
         {failure && (
           <div role="alert" className="error">
-            {failure.message}
+            <span>{failure.message}</span>
             <button type="button" onClick={() => void send(failure.retry, true)}>Retry</button>
           </div>
         )}
-        <form onSubmit={(e) => { e.preventDefault(); void send(draft); }}>
+        <form className="composer" onSubmit={(e) => { e.preventDefault(); if (!pending) submit(); }}>
           <label htmlFor="message" className="sr-only">Message</label>
           <textarea id="message" ref={input} value={draft} rows={2} autoFocus maxLength={4000}
             placeholder="Message your todo assistant" onChange={(e) => setDraft(e.target.value)} onKeyDown={onKeyDown} />
-          <button type="submit" disabled={pending || !draft.trim()}>Send</button>
+          {pending ? (
+            <button type="button" className="stop" onClick={stop} title="Stop (Esc)"><Icon name="stop" /> Stop</button>
+          ) : (
+            <button type="submit" className="primary" disabled={!draft.trim()}><Icon name="send" /> Send</button>
+          )}
         </form>
       </section>
-      <TaskList version={tasksVersion} onChanged={() => setTasksVersion((v) => v + 1)} />
+      <TaskList id="panel-tasks" active={tab === "tasks"} version={tasksVersion}
+        onChanged={() => undefined} />
     </div>
   );
 }

@@ -8,8 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use support::{
     BACKENDS, Database, Server, call, error_text, pg_url::PgUrl, post_tool_call, proxy::Proxy,
-    result_json,
-    token_for, unique_user,
+    result_json, token_for, unique_user,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -346,4 +345,3 @@ async fn without_database_url_a_sqlite_file_is_created_in_the_data_directory() {
         "the embedded default was created"
     );
 }
-
