@@ -403,13 +403,42 @@ async fn answer_turn(
     }
 }
 
+/// Whether the client prefers a stream: `text/event-stream` in `Accept` ranks above
+/// `application/json` (by q-value, then by order). A client accepting both in JSON's favour,
+/// such as an MCP client's `application/json, text/event-stream`, gets JSON.
 fn accepts_event_stream(headers: &HeaderMap) -> bool {
-    headers
+    let ranked: Vec<(String, f32)> = headers
         .get_all(header::ACCEPT)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .any(|v| v.trim().starts_with("text/event-stream"))
+        .map(|item| {
+            let mut parts = item.split(';');
+            let kind = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (kind, q)
+        })
+        .collect();
+    // The best (q, earliest) entry for a media type, if listed.
+    let rank = |wanted: &[&str]| {
+        ranked
+            .iter()
+            .enumerate()
+            .filter(|(_, (kind, q))| wanted.contains(&kind.as_str()) && *q > 0.0)
+            .map(|(position, (_, q))| (*q, -(position as f32)))
+            .reduce(|a, b| if b > a { b } else { a })
+    };
+    match (
+        rank(&["text/event-stream"]),
+        rank(&["application/json", "application/*", "*/*"]),
+    ) {
+        (Some(stream), Some(json)) => stream > json,
+        (Some(_), None) => true,
+        _ => false,
+    }
 }
 
 /// A `text/event-stream` response of a turn's events, ending after its answer.
@@ -541,4 +570,32 @@ fn query_param(query: &str, name: &str) -> Option<String> {
         .filter_map(|pair| pair.split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn a_stream_is_sent_only_to_a_client_that_prefers_one() {
+        for (value, streams) in [
+            ("text/event-stream", true),
+            ("text/event-stream, application/json", true),
+            ("application/json, text/event-stream", false),
+            ("application/json;q=0.5, text/event-stream", true),
+            ("text/event-stream;q=0.1, */*", false),
+            ("text/event-stream;q=0", false),
+            ("application/json", false),
+            ("*/*", false),
+        ] {
+            assert_eq!(accepts_event_stream(&accept(value)), streams, "{value}");
+        }
+        assert!(!accepts_event_stream(&HeaderMap::new()));
+    }
 }
