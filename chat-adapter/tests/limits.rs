@@ -112,15 +112,7 @@ async fn requests_beyond_the_in_flight_limit_get_503() {
     )])
     .await;
     let base = fake.base_url();
-    let stack = Stack::start_with(
-        Backend::Sqlite,
-        &[
-            ("OPENAI_API_KEY", "k"),
-            ("OPENAI_BASE_URL", &base),
-            ("TODO_MAX_IN_FLIGHT", "1"),
-        ],
-    )
-    .await;
+    let stack = Stack::with_openai(Backend::Sqlite, &base, &[("TODO_MAX_IN_FLIGHT", "1")]).await;
     let api = stack.api(&unique_user("busy"));
     let busy = api.try_chat("hello", None);
     let probe = async {

@@ -168,11 +168,7 @@ async fn a_turn_that_failed_before_changing_anything_runs_again_on_retry() {
     script.push(Reply::Text("Added 'water plants'."));
     let fake = FakeOpenAi::start(script).await;
     let base = fake.base_url();
-    let stack = Stack::start_with(
-        Backend::Sqlite,
-        &[("OPENAI_API_KEY", "k"), ("OPENAI_BASE_URL", &base)],
-    )
-    .await;
+    let stack = Stack::with_openai(Backend::Sqlite, &base, &[]).await;
     let api = stack.api(&unique_user("failed-once"));
     let (status, failed, _) = chat_with_id(&api, "add water plants", "m", None).await;
     assert_eq!(status, 502, "{failed}");
@@ -203,15 +199,7 @@ async fn the_deadline_ends_a_turn_with_504_listing_the_calls_that_ran() {
     ])
     .await;
     let base = fake.base_url();
-    let stack = Stack::start_with(
-        Backend::Sqlite,
-        &[
-            ("OPENAI_API_KEY", "k"),
-            ("OPENAI_BASE_URL", &base),
-            ("TODO_TURN_DEADLINE", "1s"),
-        ],
-    )
-    .await;
+    let stack = Stack::with_openai(Backend::Sqlite, &base, &[("TODO_TURN_DEADLINE", "1s")]).await;
     let api = stack.api(&unique_user("deadline"));
     let started = std::time::Instant::now();
     let (status, body, _) = chat_with_id(&api, "add slow one", "late", None).await;
@@ -312,11 +300,7 @@ async fn closing_a_stream_stops_the_turn_before_its_next_step() {
     ])
     .await;
     let base = fake.base_url();
-    let stack = Stack::start_with(
-        Backend::Sqlite,
-        &[("OPENAI_API_KEY", "k"), ("OPENAI_BASE_URL", &base)],
-    )
-    .await;
+    let stack = Stack::with_openai(Backend::Sqlite, &base, &[]).await;
     let api = stack.api(&unique_user("stopper"));
     let response = api
         .http
@@ -532,11 +516,7 @@ async fn an_openai_model_streams_its_reply_as_it_is_written() {
     ])
     .await;
     let base = fake.base_url();
-    let stack = Stack::start_with(
-        Backend::Sqlite,
-        &[("OPENAI_API_KEY", "k"), ("OPENAI_BASE_URL", &base)],
-    )
-    .await;
+    let stack = Stack::with_openai(Backend::Sqlite, &base, &[]).await;
     let api = stack.api(&unique_user("openai-stream"));
     let (status, _, events) = stream_chat(&api, json!({ "message": "add buy milk" })).await;
     assert_eq!(status, 200);

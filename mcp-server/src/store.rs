@@ -176,6 +176,23 @@ macro_rules! record_call {
     };
 }
 
+/// Runs the one-statement change `$query!()` (returning the task) on its own or, with `$once`,
+/// in a transaction that also records its result (see [`Once`]).
+macro_rules! change_statement {
+    ($store:expr, $owner:expr, $once:expr, $query:ident) => {
+        match $once {
+            None => with_pool!(&$store.db, pool => $query!().fetch_optional(pool).await?),
+            Some(_) => with_pool!(&$store.db, pool => {
+                let mut tx = pool.begin().await?;
+                let task: Option<Task> = $query!().fetch_optional(&mut *tx).await?;
+                record_call!(tx, $owner, $once, task.as_ref());
+                tx.commit().await?;
+                task
+            }),
+        }
+    };
+}
+
 impl TaskStore {
     pub fn new(db: Db) -> Self {
         Self {
@@ -384,16 +401,7 @@ impl TaskStore {
             };
         }
         self.change_once(owner, once, async || {
-            Ok(match once {
-                None => with_pool!(&self.db, pool => query!().fetch_optional(pool).await?),
-                Some(_) => with_pool!(&self.db, pool => {
-                    let mut tx = pool.begin().await?;
-                    let task: Option<Task> = query!().fetch_optional(&mut *tx).await?;
-                    record_call!(tx, owner, once, task.as_ref());
-                    tx.commit().await?;
-                    task
-                }),
-            })
+            Ok(change_statement!(self, owner, once, query))
         })
         .await
     }
@@ -491,16 +499,7 @@ impl TaskStore {
             };
         }
         self.change_once(owner, once, async || {
-            Ok(match once {
-                None => with_pool!(&self.db, pool => query!().fetch_optional(pool).await?),
-                Some(_) => with_pool!(&self.db, pool => {
-                    let mut tx = pool.begin().await?;
-                    let task: Option<Task> = query!().fetch_optional(&mut *tx).await?;
-                    record_call!(tx, owner, once, task.as_ref());
-                    tx.commit().await?;
-                    task
-                }),
-            })
+            Ok(change_statement!(self, owner, once, query))
         })
         .await
     }

@@ -53,6 +53,13 @@ impl Stack {
         Self { mcp, chat, db }
     }
 
+    /// An OpenAI-compatible model: the local fake server at `base` (any key), plus `env`.
+    pub async fn with_openai(backend: Backend, base: &str, env: &[(&str, &str)]) -> Self {
+        let mut all = vec![("OPENAI_API_KEY", "k"), ("OPENAI_BASE_URL", base)];
+        all.extend_from_slice(env);
+        Self::start_with(backend, &all).await
+    }
+
     pub fn api(&self, user: &str) -> Api {
         Api::new(&self.chat, user)
     }
