@@ -136,7 +136,7 @@ def replicas(base: str, namespace: str, selector: str) -> None:
     expected = [f"add a task to check replica turn {n}" for n in range(1, turns + 1)]
     if asked != expected or len(messages) != 2 * turns:
         fail(f"conversation {conversation} holds {len(messages)} messages, expected {2 * turns} in order")
-    status, tasks = call(f"{base}/api/{USER}/tasks")
+    status, tasks = all_tasks(base, USER)
     missing = [t for t in titles if t not in {x["title"] for x in tasks}]
     if status != 200 or missing or None in titles:
         fail(f"tasks after the conversation: {status}, missing {missing}")
@@ -179,7 +179,7 @@ def kill(base: str, namespace: str, selector: str) -> None:
     print(f"    deleted {victim} under load (4 clients)")
     for t in threads:
         t.join()
-    status, tasks = call(f"{base}/api/{USER}/tasks?status=all")
+    status, tasks = all_tasks(base, USER)
     if status != 200:
         fail(f"GET tasks: {status} {tasks}")
     stored = [x["title"] for x in tasks]
@@ -199,10 +199,20 @@ def kill(base: str, namespace: str, selector: str) -> None:
         fail(f"only {len(acked)} turns acknowledged in 20 s: the Service did not keep serving")
 
 
+def all_tasks(base: str, user: str) -> tuple[int, list]:
+    """Every task of the user, page by page (GET /tasks answers 100 by default, 500 at most)."""
+    found: list = []
+    while True:
+        status, page = call(f"{base}/api/{user}/tasks?status=all&limit=500&offset={len(found)}")
+        if status != 200 or not page:
+            return status, found if status == 200 else page
+        found.extend(page)
+
+
 def tasks(base: str, user: str) -> None:
     global USER
     USER = user
-    status, body = call(f"{base}/api/{user}/tasks?status=all")
+    status, body = all_tasks(base, user)
     if status != 200:
         fail(f"GET tasks: {status} {body}")
     print(len(body))
