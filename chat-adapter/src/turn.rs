@@ -173,18 +173,13 @@ impl PendingTurn {
         let outcome = self.agent_turn(&app, &token, &request_id, &control).await;
         let (status, body) = match outcome {
             Ok(turn) => {
-                let body = json!({
-                    "conversation_id": self.conversation,
-                    "response": turn.reply,
-                    "tool_calls": turn.tool_calls,
-                });
                 let reply = Reply {
                     content: &turn.reply,
                     tool_calls: &turn.tool_calls,
                     memo: turn.memo.as_ref(),
                 };
-                match self.finish(&app, Some(reply), StatusCode::OK, &body).await {
-                    Ok(()) => {
+                match self.answer(&app, reply).await {
+                    Ok(body) => {
                         app.metrics.record_turn(
                             "ok",
                             started.elapsed(),
@@ -261,18 +256,13 @@ impl PendingTurn {
         let mut error = ApiError::from(failure.error).in_conversation(self.conversation);
         error.tool_calls = failure.tool_calls;
         if stopped {
-            let body = json!({
-                "conversation_id": self.conversation,
-                "response": error.detail,
-                "tool_calls": error.tool_calls,
-            });
             let reply = Reply {
                 content: &error.detail,
                 tool_calls: &error.tool_calls,
                 memo: None,
             };
-            return match self.finish(app, Some(reply), StatusCode::OK, &body).await {
-                Ok(()) => (StatusCode::OK, body),
+            return match self.answer(app, reply).await {
+                Ok(body) => (StatusCode::OK, body),
                 Err(e) => self.failed(request_id, e),
             };
         }
@@ -297,6 +287,17 @@ impl PendingTurn {
             "chat turn failed"
         );
         (error.status, body)
+    }
+
+    /// Stores `reply` as the turn's 200 answer and returns that answer's body.
+    async fn answer(&self, app: &App, reply: Reply<'_>) -> Result<Value> {
+        let body = json!({
+            "conversation_id": self.conversation,
+            "response": reply.content,
+            "tool_calls": reply.tool_calls,
+        });
+        self.finish(app, Some(reply), StatusCode::OK, &body).await?;
+        Ok(body)
     }
 
     async fn finish(
