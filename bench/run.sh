@@ -74,6 +74,9 @@ for c in 1 32; do bench list-tasks "http://$mcp/mcp" "$c"; done
 echo "== todo-chat, offline model, one tool call a turn"
 for c in 1 16; do bench chat "http://$chat" "$c" --fresh --label fresh; done
 
+echo "== the same turn through ChatKit's protocol (POST /chatkit, its event stream read to the end)"
+for c in 1 16; do bench chatkit "http://$chat" "$c" --fresh --label fresh; done
+
 echo "== a 1,000-message conversation versus a fresh one (concurrency 1)"
 user="bench-long-$RANDOM"
 token=$(target/release/todo-mcp token --user-id "$user" --ttl 1h)

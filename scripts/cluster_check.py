@@ -129,7 +129,7 @@ def replicas(base: str, namespace: str, selector: str) -> None:
         print(f"    {pod} ({ips[pod]}): {n} of the turns")
     if not all(served.values()) or sum(served.values()) != turns:
         fail(f"after {turns} turns: {served}")
-    status, messages = call(f"{base}/api/{USER}/conversations/{conversation}/messages?limit=500")
+    status, messages = all_messages(base, conversation)
     if status != 200:
         fail(f"messages of conversation {conversation}: {status} {messages}")
     asked = [m["content"] for m in messages if m["role"] == "user"]
@@ -186,7 +186,7 @@ def kill(base: str, namespace: str, selector: str) -> None:
     lost = [a for a in acked if a[2] is None or a[2] not in stored]
     conversations: dict[int, list[str]] = {}
     for conversation in {a[0] for a in acked}:
-        status, messages = call(f"{base}/api/{USER}/conversations/{conversation}/messages?limit=500")
+        status, messages = all_messages(base, conversation)
         conversations[conversation] = [m["content"] for m in messages if m["role"] == "user"] if status == 200 else []
     lost += [a for a in acked if a[1] not in conversations[a[0]]]
     print(f"    {len(acked)} turns acknowledged, {len(errors)} refused or failed during the kill "
@@ -207,6 +207,18 @@ def all_tasks(base: str, user: str) -> tuple[int, list]:
         if status != 200 or not page:
             return status, found if status == 200 else page
         found.extend(page)
+
+
+def all_messages(base: str, conversation: int) -> tuple[int, list]:
+    """Every message of a conversation, oldest first. A page holds the newest messages before the
+    `before` cursor (500 at most), so a long conversation takes several pages."""
+    found: list = []
+    while True:
+        cursor = f"&before={found[0]['id']}" if found else ""
+        status, page = call(f"{base}/api/{USER}/conversations/{conversation}/messages?limit=500{cursor}")
+        if status != 200 or not page:
+            return status, found if status == 200 else page
+        found = page + found
 
 
 def tasks(base: str, user: str) -> None:

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's whole check, exactly as CI runs it: formatting, lints, and every test against
 # real SQLite and a real PostgreSQL server (a private one started here unless
-# TEST_DATABASE_URL already names one), independent MCP clients, the browser suite, the Helm chart
-# and the images.
+# TEST_DATABASE_URL already names one), independent MCP clients, ChatKit's SDK types, the browser
+# suite, the Helm chart and the images.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +31,9 @@ scripts/eval.sh
 
 echo "==> MCP client compatibility: the official conformance suite, the TypeScript and Python SDKs"
 scripts/mcp-compat-test.sh
+
+echo "==> ChatKit protocol conformance: POST /chatkit against ChatKit's own server SDK types"
+scripts/chatkit-conformance.sh
 
 echo "==> frontend: lint, type check, unit tests"
 # `npm install` rather than `npm ci`: npm here writes lock files without other platforms'

@@ -22,6 +22,9 @@ enum Kind {
     ListTasks,
     /// POST /api/{user}/chat "add a task to ..." (one tool call a turn)
     Chat,
+    /// The same turn through POST /chatkit (threads.create, or threads.add_user_message),
+    /// read to the end of its event stream
+    Chatkit,
 }
 
 /// `todo-bench --kind ... --url ...` runs the load generator; `todo-bench understand` the
@@ -169,6 +172,18 @@ async fn request(
             }
             (format!("{}/api/{}/chat", args.url, args.user_id), body)
         }
+        Kind::Chatkit => {
+            let input = json!({
+                "content": [{ "type": "input_text", "text": format!("add a task to water plant {worker}-{n}") }],
+                "attachments": [], "inference_options": {},
+            });
+            let body = match conversation {
+                Some(id) => json!({ "type": "threads.add_user_message",
+                    "params": { "thread_id": format!("thr_{id}"), "input": input } }),
+                None => json!({ "type": "threads.create", "params": { "input": input } }),
+            };
+            (format!("{}/chatkit", args.url), body)
+        }
     };
     let response = http
         .post(url)
@@ -180,6 +195,20 @@ async fn request(
     let Ok(response) = response else { return false };
     if !response.status().is_success() {
         return false;
+    }
+    if let Kind::Chatkit = args.kind {
+        // The turn's events; it succeeded when its tool call became an item.
+        let Ok(events) = response.text().await else {
+            return false;
+        };
+        if conversation.is_none() && !args.fresh {
+            *conversation = events
+                .split("\"id\":\"thr_")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .and_then(|id| id.parse().ok());
+        }
+        return events.contains("\"type\":\"task\"") && !events.contains("\"type\":\"error\"");
     }
     let Ok(value) = response.json::<Value>().await else {
         return false;

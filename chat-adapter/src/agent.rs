@@ -56,6 +56,9 @@ pub enum TurnEvent {
     ToolCall(ToolCallRecord),
     /// A piece of the reply; the pieces make up the whole reply.
     Text(String),
+    /// The reply is stored as this assistant message (before the pieces of a reply that did
+    /// not stream, after those of one that did).
+    Replied(i64),
     /// The answer, exactly as the non-streaming response has it: status and JSON body (last).
     Finished(u16, Value),
 }

@@ -28,7 +28,7 @@ use crate::{
     mcp::{McpGateway, ToolOutcome},
     metrics::Metrics,
     store::ChatStore,
-    turn::{self, ChatRequest, Start},
+    turn::{self, ChatRequest, PendingTurn, Start},
 };
 
 const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -39,7 +39,7 @@ const PROBE_USER: &str = "todo-chat-readiness-probe";
 /// Page sizes of the conversation and message lists.
 const DEFAULT_PAGE: i64 = 100;
 const MAX_PAGE: i64 = 500;
-const MAX_TITLE_CHARS: usize = 200;
+pub(crate) const MAX_TITLE_CHARS: usize = 200;
 
 /// Settings of the chat path (see `main.rs` for their flags and defaults).
 #[derive(Clone, Debug)]
@@ -88,6 +88,22 @@ pub struct App {
     pub metrics: Metrics,
     pub settings: Settings,
     pub turn_rate: TurnRate,
+}
+
+impl App {
+    /// 429 when the user starts turns faster than the per-user rate.
+    pub fn admit_turn(&self, user: &UserId) -> Result<()> {
+        self.turn_rate.check(user).map_err(|wait| {
+            ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "You are sending messages faster than {} a minute; wait a moment.",
+                    self.settings.turns_per_minute
+                ),
+            )
+            .retry_after(wait)
+        })
+    }
 }
 
 /// What the access log says about a request beyond its method and status.
@@ -142,25 +158,59 @@ async fn dispatch(
             seen.route = "/metrics";
             h::metrics(app.metrics.registry())
         }
+        (&Method::POST, ["chatkit"]) => {
+            seen.route = "/chatkit";
+            chatkit(app, request, request_id, seen)
+                .await
+                .unwrap_or_else(|error| failed(request_id, error))
+        }
         (_, ["api", user, rest @ ..]) => {
             let rest: Vec<String> = rest.iter().map(|s| (*s).to_owned()).collect();
             let user = (*user).to_owned();
             api(app, request, &user, &rest, request_id, seen)
                 .await
-                .unwrap_or_else(|error| {
-                    if error.status.is_server_error() {
-                        tracing::warn!(
-                            request_id,
-                            status = error.status.as_u16(),
-                            cause = error.cause.as_deref().unwrap_or(&error.detail),
-                            "request failed"
-                        );
-                    }
-                    error.into_response()
-                })
+                .unwrap_or_else(|error| failed(request_id, error))
         }
         _ => h::error(StatusCode::NOT_FOUND, "No such endpoint."),
     }
+}
+
+/// The error's response; a server-side failure is logged here, once, with its cause.
+fn failed(request_id: &str, error: ApiError) -> Response<Body> {
+    if error.status.is_server_error() {
+        tracing::warn!(
+            request_id,
+            status = error.status.as_u16(),
+            cause = error.cause.as_deref().unwrap_or(&error.detail),
+            "request failed"
+        );
+    }
+    error.into_response()
+}
+
+/// The caller of a request, from its bearer token (401 without a valid one).
+fn authenticate(app: &App, request: &Request<Incoming>, seen: &mut Seen) -> Result<UserId> {
+    let caller = app
+        .keys
+        .verify_headers(request.headers())
+        .map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, format!("Sign in again: {e}.")))?;
+    seen.user = Some(caller.clone());
+    Ok(caller)
+}
+
+/// `POST /chatkit`: ChatKit's server protocol for the token's user (see `chatkit`).
+async fn chatkit(
+    app: Arc<App>,
+    request: Request<Incoming>,
+    request_id: &str,
+    seen: &mut Seen,
+) -> Result<Response<Body>> {
+    let caller = authenticate(&app, &request, seen)?;
+    let token = bearer_token(request.headers())
+        .unwrap_or_default()
+        .to_owned();
+    let body = read_json(request).await?;
+    crate::chatkit::serve(app, caller, token, request_id.to_owned(), body).await
 }
 
 /// Ready when the database answers with the schema this version needs and todo-mcp accepts
@@ -197,17 +247,13 @@ async fn api(
     seen: &mut Seen,
 ) -> Result<Response<Body>> {
     seen.route = "/api/{user_id}";
-    let caller = app
-        .keys
-        .verify_headers(request.headers())
-        .map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, format!("Sign in again: {e}.")))?;
+    let caller = authenticate(&app, &request, seen)?;
     if caller.as_str() != path_user {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "This token belongs to another user.",
         ));
     }
-    seen.user = Some(caller.clone());
     let token = bearer_token(request.headers())
         .unwrap_or_default()
         .to_owned();
@@ -220,16 +266,7 @@ async fn api(
         (Method::POST, ["chat"]) => {
             seen.route = "/api/{user_id}/chat";
             let request = ChatRequest::parse(read_json(request).await?)?;
-            if let Err(wait) = app.turn_rate.check(&caller) {
-                return Err(ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    format!(
-                        "You are sending messages faster than {} a minute; wait a moment.",
-                        app.settings.turns_per_minute
-                    ),
-                )
-                .retry_after(wait));
-            }
+            app.admit_turn(&caller)?;
             let start = turn::start(&app, &caller, request).await?;
             let token = token.clone();
             Ok(answer_turn(app.clone(), start, token, request_id.to_owned(), streams).await)
@@ -299,8 +336,7 @@ async fn api(
             let title = body
                 .get("title")
                 .and_then(Value::as_str)
-                .map(str::trim)
-                .filter(|t| !t.is_empty() && t.chars().count() <= MAX_TITLE_CHARS)
+                .and_then(valid_title)
                 .ok_or_else(|| {
                     ApiError::new(
                         StatusCode::UNPROCESSABLE_ENTITY,
@@ -379,18 +415,10 @@ async fn answer_turn(
         Start::Replay { status, body } => return h::json(status, &body),
         Start::Run(pending) => pending,
     };
-    let cancel = CancellationToken::new();
     if streams {
-        let (events, receiver) = mpsc::unbounded_channel();
-        let watcher = events.clone();
-        let stop = cancel.clone();
-        tokio::spawn(async move {
-            watcher.closed().await;
-            stop.cancel();
-        });
-        tokio::spawn(pending.run(app, token, request_id, Some(events), cancel));
-        return event_stream(receiver);
+        return event_stream(run_streaming(app, pending, token, request_id));
     }
+    let cancel = CancellationToken::new();
     match tokio::spawn(pending.run(app, token, request_id, None, cancel)).await {
         Ok((status, body)) => h::json(status, &body),
         Err(e) => {
@@ -401,6 +429,26 @@ async fn answer_turn(
             )
         }
     }
+}
+
+/// Runs a turn on a task of its own and returns its events. A client that stops reading (it
+/// went away, or pressed Stop) stops the turn before its next step; what ran is stored.
+pub(crate) fn run_streaming(
+    app: Arc<App>,
+    pending: PendingTurn,
+    token: String,
+    request_id: String,
+) -> mpsc::UnboundedReceiver<TurnEvent> {
+    let cancel = CancellationToken::new();
+    let (events, receiver) = mpsc::unbounded_channel();
+    let watcher = events.clone();
+    let stop = cancel.clone();
+    tokio::spawn(async move {
+        watcher.closed().await;
+        stop.cancel();
+    });
+    tokio::spawn(pending.run(app, token, request_id, Some(events), cancel));
+    receiver
 }
 
 /// Whether the client prefers a stream: `text/event-stream` in `Accept` ranks above
@@ -445,12 +493,24 @@ fn accepts_event_stream(headers: &HeaderMap) -> bool {
 fn event_stream(receiver: mpsc::UnboundedReceiver<TurnEvent>) -> Response<Body> {
     let frames = futures::stream::unfold(Some(receiver), |receiver| async move {
         let mut receiver = receiver?;
-        let event = receiver.recv().await?;
-        let last = matches!(event, TurnEvent::Finished(..));
-        let frame = Frame::data(Bytes::from(sse_frame(&event)));
-        Some((Ok::<_, Infallible>(frame), (!last).then_some(receiver)))
+        loop {
+            let event = receiver.recv().await?;
+            let last = matches!(event, TurnEvent::Finished(..));
+            if let Some(frame) = sse_frame(&event) {
+                return Some((frame, (!last).then_some(receiver)));
+            }
+        }
     });
-    let mut response = Response::new(StreamBody::new(frames).boxed());
+    sse_response(frames)
+}
+
+/// A `text/event-stream` response of already formatted events.
+pub(crate) fn sse_response(
+    events: impl futures::Stream<Item = String> + Send + Sync + 'static,
+) -> Response<Body> {
+    use futures::StreamExt;
+    let frames = events.map(|event| Ok::<_, Infallible>(Frame::data(Bytes::from(event))));
+    let mut response = Response::new(BodyExt::boxed(StreamBody::new(frames)));
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -464,11 +524,13 @@ fn event_stream(receiver: mpsc::UnboundedReceiver<TurnEvent>) -> Response<Body> 
 
 /// One Server-Sent Event: `conversation`, `tool_call`, `text`, then `done` (the JSON answer)
 /// or `error` (`{"error", "status", ...}` with the error answer's fields).
-fn sse_frame(event: &TurnEvent) -> String {
+fn sse_frame(event: &TurnEvent) -> Option<String> {
     let (name, data) = match event {
         TurnEvent::Conversation(id) => ("conversation", json!({ "conversation_id": id })),
         TurnEvent::ToolCall(record) => ("tool_call", json!(record)),
         TurnEvent::Text(delta) => ("text", json!({ "delta": delta })),
+        // Where the reply is stored matters to ChatKit's items only.
+        TurnEvent::Replied(_) => return None,
         TurnEvent::Finished(200, body) => ("done", body.clone()),
         TurnEvent::Finished(status, body) => {
             let mut data = body.clone();
@@ -477,7 +539,7 @@ fn sse_frame(event: &TurnEvent) -> String {
             ("error", data)
         }
     };
-    format!("event: {name}\ndata: {data}\n\n")
+    Some(format!("event: {name}\ndata: {data}\n\n"))
 }
 
 /// A task route's tool call: a tool error becomes the matching HTTP status.
@@ -501,7 +563,7 @@ async fn task_tool(mcp: &crate::mcp::McpSession<'_>, tool: &str, args: Value) ->
     ))
 }
 
-async fn read_json(request: Request<Incoming>) -> Result<Value> {
+pub(crate) async fn read_json(request: Request<Incoming>) -> Result<Value> {
     let bytes: Bytes = Limited::new(request.into_body(), MAX_BODY_BYTES)
         .collect()
         .await
@@ -541,6 +603,12 @@ fn task_id(raw: &str) -> Result<i64> {
             format!("Task id {raw:?} is not a number."),
         )
     })
+}
+
+/// A conversation title as given, trimmed: 1 to [`MAX_TITLE_CHARS`] characters.
+pub(crate) fn valid_title(raw: &str) -> Option<&str> {
+    let title = raw.trim();
+    (!title.is_empty() && title.chars().count() <= MAX_TITLE_CHARS).then_some(title)
 }
 
 fn conversation_id(raw: &str) -> Result<i64> {

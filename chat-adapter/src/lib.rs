@@ -1,6 +1,7 @@
 //! `todo-chat`: the chat endpoint, the agent loop, and the models behind it.
 
 pub mod agent;
+pub mod chatkit;
 pub mod error;
 pub mod eval;
 pub mod history;

@@ -32,6 +32,19 @@ pub struct Conversation {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A query of conversations with their titles (the user's rename, else the first user
+/// message), ending in `$tail` (the conditions and order).
+macro_rules! select_conversations {
+    ($tail:literal) => {
+        concat!(
+            "SELECT c.id, COALESCE(c.title, (SELECT m.content FROM messages m \
+             WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.id LIMIT 1)) AS title, \
+             c.created_at, c.updated_at FROM conversations c ",
+            $tail
+        )
+    };
+}
+
 /// Characters of a first message shown as a conversation's title.
 const TITLE_FROM_MESSAGE_CHARS: usize = 60;
 
@@ -172,12 +185,54 @@ impl ChatStore {
         owner: &UserId,
         limit: i64,
     ) -> Result<Vec<Conversation>, StoreError> {
-        const SQL: &str = "SELECT c.id, COALESCE(c.title, (SELECT m.content FROM messages m \
-             WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.id LIMIT 1)) AS title, \
-             c.created_at, c.updated_at FROM conversations c \
-             WHERE c.user_id = $1 ORDER BY c.updated_at DESC, c.id DESC LIMIT $2";
+        const SQL: &str = select_conversations!(
+            "WHERE c.user_id = $1 \
+             ORDER BY c.updated_at DESC, c.id DESC LIMIT $2"
+        );
         let rows: Vec<Conversation> = with_pool!(&self.db, pool => sqlx::query_as(SQL)
             .bind(owner.as_str())
+            .bind(limit)
+            .fetch_all(pool)
+            .await?);
+        Ok(rows.into_iter().map(Conversation::shortened).collect())
+    }
+
+    /// The user's conversation; `None` if it is not theirs.
+    pub async fn conversation(
+        &self,
+        owner: &UserId,
+        id: i64,
+    ) -> Result<Option<Conversation>, StoreError> {
+        const SQL: &str = select_conversations!("WHERE c.id = $1 AND c.user_id = $2");
+        let row: Option<Conversation> = with_pool!(&self.db, pool => sqlx::query_as(SQL)
+            .bind(id)
+            .bind(owner.as_str())
+            .fetch_optional(pool)
+            .await?);
+        Ok(row.map(Conversation::shortened))
+    }
+
+    /// Up to `limit` of the user's conversations in the order they were started, past the
+    /// conversation `after` (a stable cursor: a conversation's id never changes).
+    pub async fn conversations_by_id(
+        &self,
+        owner: &UserId,
+        after: Option<i64>,
+        limit: i64,
+        newest_first: bool,
+    ) -> Result<Vec<Conversation>, StoreError> {
+        const NEWEST: &str =
+            select_conversations!("WHERE c.user_id = $1 AND c.id < $2 ORDER BY c.id DESC LIMIT $3");
+        const OLDEST: &str =
+            select_conversations!("WHERE c.user_id = $1 AND c.id > $2 ORDER BY c.id ASC LIMIT $3");
+        let (sql, start) = if newest_first {
+            (NEWEST, after.unwrap_or(i64::MAX))
+        } else {
+            (OLDEST, after.unwrap_or(i64::MIN))
+        };
+        let rows: Vec<Conversation> = with_pool!(&self.db, pool => sqlx::query_as(sql)
+            .bind(owner.as_str())
+            .bind(start)
             .bind(limit)
             .fetch_all(pool)
             .await?);
@@ -234,6 +289,123 @@ impl ChatStore {
             .await?);
         rows.reverse();
         Ok(rows)
+    }
+
+    /// Up to `limit` messages of the user's conversation from message `from` on (including it),
+    /// oldest or newest first: the pages of ChatKit's item list.
+    pub async fn messages_from(
+        &self,
+        owner: &UserId,
+        conversation: i64,
+        from: Option<i64>,
+        limit: i64,
+        newest_first: bool,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        const NEWEST: &str = "SELECT id, role, content, tool_calls, memo, created_at FROM messages \
+             WHERE conversation_id = $1 AND user_id = $2 AND id <= $3 ORDER BY id DESC LIMIT $4";
+        const OLDEST: &str = "SELECT id, role, content, tool_calls, memo, created_at FROM messages \
+             WHERE conversation_id = $1 AND user_id = $2 AND id >= $3 ORDER BY id ASC LIMIT $4";
+        let (sql, start) = if newest_first {
+            (NEWEST, from.unwrap_or(i64::MAX))
+        } else {
+            (OLDEST, from.unwrap_or(i64::MIN))
+        };
+        Ok(with_pool!(&self.db, pool => sqlx::query_as(sql)
+            .bind(conversation)
+            .bind(owner.as_str())
+            .bind(start)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?))
+    }
+
+    /// Takes a conversation back to one of its user messages: deletes every later message (and
+    /// the retry records of their turns) in one transaction and returns that message's text;
+    /// `None`, changing nothing, when it is not a user message of the user's conversation.
+    pub async fn rewind_to(
+        &self,
+        owner: &UserId,
+        conversation: i64,
+        message: i64,
+    ) -> Result<Option<String>, StoreError> {
+        const FIND: &str = "SELECT content FROM messages WHERE id = $1 AND conversation_id = $2 \
+             AND user_id = $3 AND role = 'user'";
+        const DELETE: &str = "DELETE FROM messages WHERE conversation_id = $1 AND id > $2";
+        const FORGET: &str =
+            "DELETE FROM turns WHERE conversation_id = $1 AND user_message_id > $2";
+        Ok(with_pool!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let content: Option<String> = sqlx::query_scalar(FIND)
+                .bind(message)
+                .bind(conversation)
+                .bind(owner.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if content.is_some() {
+                sqlx::query(DELETE).bind(conversation).bind(message).execute(&mut *tx).await?;
+                sqlx::query(FORGET).bind(conversation).bind(message).execute(&mut *tx).await?;
+                tx.commit().await?;
+            }
+            content
+        }))
+    }
+
+    /// Records the user's feedback on messages of their conversation (the latest kind wins);
+    /// `false`, recording nothing, when one of them is not a message of that conversation.
+    pub async fn record_feedback(
+        &self,
+        owner: &UserId,
+        conversation: i64,
+        messages: &[i64],
+        kind: &str,
+    ) -> Result<bool, StoreError> {
+        const FIND: &str =
+            "SELECT id FROM messages WHERE id = $1 AND conversation_id = $2 AND user_id = $3";
+        const RECORD: &str = "INSERT INTO feedback (message_id, user_id, kind, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (message_id) \
+             DO UPDATE SET kind = excluded.kind, created_at = excluded.created_at";
+        let at = now();
+        Ok(with_pool!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let mut all_found = true;
+            for &message in messages {
+                let found: Option<i64> = sqlx::query_scalar(FIND)
+                    .bind(message)
+                    .bind(conversation)
+                    .bind(owner.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if found.is_none() {
+                    all_found = false;
+                    break;
+                }
+                sqlx::query(RECORD)
+                    .bind(message)
+                    .bind(owner.as_str())
+                    .bind(kind)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if all_found {
+                tx.commit().await?;
+            }
+            all_found
+        }))
+    }
+
+    /// The feedback recorded on a message, if any.
+    pub async fn feedback(
+        &self,
+        owner: &UserId,
+        message: i64,
+    ) -> Result<Option<String>, StoreError> {
+        const SQL: &str = "SELECT kind FROM feedback WHERE message_id = $1 AND user_id = $2";
+        Ok(with_pool!(&self.db, pool => sqlx::query_scalar(SQL)
+            .bind(message)
+            .bind(owner.as_str())
+            .fetch_optional(pool)
+            .await?))
     }
 
     /// Starts a turn in one transaction: checks the conversation is the user's (or creates
@@ -377,35 +549,37 @@ impl ChatStore {
     }
 
     /// Ends a turn in one transaction: stores the assistant message (when there is one) and,
-    /// for a claimed turn, records what a retry of it gets.
+    /// for a claimed turn, records what a retry of it gets. Returns the assistant message's id.
     pub async fn finish_turn(
         &self,
         owner: &UserId,
         conversation: i64,
         reply: Option<Reply<'_>>,
         claim: Option<(&str, Outcome<'_>)>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         const INSERT: &str = "INSERT INTO messages \
              (user_id, conversation_id, role, content, tool_calls, memo, created_at) \
-             VALUES ($1, $2, 'assistant', $3, $4, $5, $6)";
+             VALUES ($1, $2, 'assistant', $3, $4, $5, $6) RETURNING id";
         const TOUCH: &str = "UPDATE conversations SET updated_at = $2 WHERE id = $1";
         const RECORD: &str = "UPDATE turns SET state = $3, status = $4, answer = $5 \
              WHERE user_id = $1 AND client_message_id = $2";
         let at = now();
-        with_pool!(&self.db, pool => {
+        Ok(with_pool!(&self.db, pool => {
             let mut tx = pool.begin().await?;
+            let mut stored = None;
             if let Some(reply) = reply {
                 let calls = (!reply.tool_calls.is_empty())
                     .then(|| serde_json::to_string(reply.tool_calls).unwrap_or_default());
-                sqlx::query(INSERT)
+                let id: i64 = sqlx::query_scalar(INSERT)
                     .bind(owner.as_str())
                     .bind(conversation)
                     .bind(reply.content)
                     .bind(calls)
                     .bind(reply.memo.map(serde_json::Value::to_string))
                     .bind(at)
-                    .execute(&mut *tx)
+                    .fetch_one(&mut *tx)
                     .await?;
+                stored = Some(id);
                 sqlx::query(TOUCH).bind(conversation).bind(at).execute(&mut *tx).await?;
             }
             if let Some((id, outcome)) = claim {
@@ -425,7 +599,7 @@ impl ChatStore {
                     .await?;
             }
             tx.commit().await?;
-        });
-        Ok(())
+            stored
+        }))
     }
 }

@@ -143,7 +143,44 @@ pub fn conversation_not_found(id: &str) -> ApiError {
     )
 }
 
+/// Runs a conversation's turn again from one of its user messages (ChatKit's retry): every
+/// later message is deleted, and the turn answers the stored message anew. 404 when the
+/// message is not a user message of the user's conversation.
+pub async fn rewind(
+    app: &App,
+    user: &UserId,
+    conversation: i64,
+    user_message: i64,
+) -> Result<PendingTurn> {
+    match app
+        .store
+        .rewind_to(user, conversation, user_message)
+        .await?
+    {
+        Some(message) => Ok(PendingTurn {
+            user: user.clone(),
+            conversation,
+            user_message,
+            message,
+            client_message_id: None,
+        }),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("Message {user_message} is not a user message of this conversation."),
+        )),
+    }
+}
+
 impl PendingTurn {
+    pub fn conversation(&self) -> i64 {
+        self.conversation
+    }
+
+    /// The stored user message the turn answers.
+    pub fn user_message(&self) -> (i64, &str) {
+        (self.user_message, &self.message)
+    }
+
     /// Runs the turn to its end and stores it, whatever happens to the client, and returns
     /// the answer (also sent as the last event). `cancel` stops it before its next step.
     pub async fn run(
@@ -179,7 +216,8 @@ impl PendingTurn {
                     memo: turn.memo.as_ref(),
                 };
                 match self.answer(&app, reply).await {
-                    Ok(body) => {
+                    Ok((body, message)) => {
+                        emit(TurnEvent::Replied(message));
                         app.metrics.record_turn(
                             "ok",
                             started.elapsed(),
@@ -262,7 +300,7 @@ impl PendingTurn {
                 memo: None,
             };
             return match self.answer(app, reply).await {
-                Ok(body) => (StatusCode::OK, body),
+                Ok((body, _)) => (StatusCode::OK, body),
                 Err(e) => self.failed(request_id, e),
             };
         }
@@ -275,7 +313,9 @@ impl PendingTurn {
                 tool_calls: &error.tool_calls,
                 memo: None,
             };
-            self.finish(app, Some(reply), error.status, &body).await
+            self.finish(app, Some(reply), error.status, &body)
+                .await
+                .map(|_| ())
         };
         if let Err(e) = stored {
             tracing::warn!(request_id, cause = ?e.cause, "could not record a failed turn");
@@ -289,24 +329,26 @@ impl PendingTurn {
         (error.status, body)
     }
 
-    /// Stores `reply` as the turn's 200 answer and returns that answer's body.
-    async fn answer(&self, app: &App, reply: Reply<'_>) -> Result<Value> {
+    /// Stores `reply` as the turn's 200 answer and returns that answer's body and the stored
+    /// assistant message's id.
+    async fn answer(&self, app: &App, reply: Reply<'_>) -> Result<(Value, i64)> {
         let body = json!({
             "conversation_id": self.conversation,
             "response": reply.content,
             "tool_calls": reply.tool_calls,
         });
-        self.finish(app, Some(reply), StatusCode::OK, &body).await?;
-        Ok(body)
+        let message = self.finish(app, Some(reply), StatusCode::OK, &body).await?;
+        Ok((body, message.unwrap_or_default()))
     }
 
+    /// Stores the turn's end; the assistant message's id when there is a reply.
     async fn finish(
         &self,
         app: &App,
         reply: Option<Reply<'_>>,
         status: StatusCode,
         body: &Value,
-    ) -> Result<()> {
+    ) -> Result<Option<i64>> {
         let claim = self.client_message_id.as_deref().map(|id| {
             (
                 id,
@@ -327,10 +369,10 @@ impl PendingTurn {
             .client_message_id
             .as_deref()
             .map(|id| (id, Outcome::Retryable));
-        Ok(app
-            .store
+        app.store
             .finish_turn(&self.user, self.conversation, None, claim)
-            .await?)
+            .await?;
+        Ok(())
     }
 
     fn failed(&self, request_id: &str, error: ApiError) -> (StatusCode, Value) {

@@ -102,6 +102,18 @@ async fn every_endpoint_needs_a_valid_token_for_its_own_user() {
                 "[{backend:?}] bob on alice's {method} {path}"
             );
         }
+        // ChatKit's endpoint has no user in its path: the token alone decides.
+        let chatkit = format!("{}/chatkit", api.base);
+        let list = json!({"type": "threads.list", "params": {}});
+        for (label, token) in &unauthorized {
+            let mut request = api.http.post(&chatkit).json(&list);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 401, "[{backend:?}] {label}: /chatkit");
+            assert!(response.headers().contains_key("www-authenticate"));
+        }
         let tasks = api.tasks().await;
         assert_eq!(
             (tasks.len(), tasks[0]["title"].as_str()),
