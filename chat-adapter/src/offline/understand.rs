@@ -680,6 +680,11 @@ pattern!(
     r"(?i)^(?:reopen|re-open|unmark|uncheck|untick|uncomplete|un-complete|restart|resume|undo (?:the )?(?:completion|complete|done) (?:of|on)|put back|bring back|mark as (?:not done|undone|incomplete|unfinished|pending|open|todo|to do|not complete|not completed))\s+(.+?)(?:\s+(?:again|on my list|to pending|to my list|as pending))?$"
 );
 pattern!(
+    // "put the gym task back on my list": back on the list is open again.
+    BACK_ON_LIST,
+    r"(?i)^(?:put|bring|move|get)\s+(.+?)\s+back\s+(?:on|onto|to|in|into)\s+(?:my|the)\s+(?:to-?do\s+|task\s+)?(?:list|tasks|todos?)(?:\s+again)?$"
+);
+pattern!(
     MARK,
     r"(?i)^(?:mark|set|flag|make|put|move|change|switch|turn)\s+(.+?)\s+(?:as\s+|to\s+|back to\s+|back as\s+|into\s+)?(not\s+done|not\s+complete[d]?|not\s+finished|undone|incomplete|unfinished|pending|open|to\s*do|todo|not\s+yet\s+done|done|complete|completed|finished|closed|resolved|checked|ticked|crossed off)(?:\s+again)?$"
 );
@@ -706,7 +711,10 @@ fn command(text: &str) -> Option<Request> {
     if let Some(request) = update(text) {
         return Some(request);
     }
-    if let Some(c) = REOPEN.captures(text) {
+    if let Some(c) = REOPEN
+        .captures(text)
+        .or_else(|| BACK_ON_LIST.captures(text))
+    {
         return Some(change(Action::Reopen, &c[1], Cue::Direct));
     }
     if let Some(c) = MARK.captures(text) {
@@ -812,7 +820,7 @@ fn update(text: &str) -> Option<Request> {
 
 pattern!(
     ADD_VERB,
-    r"(?i)^(?:(?:add|create|new|insert|note down|jot down|jot|write down|capture|include|append|enter|save)(?:\s+(?:a|an|one|another|new|the|me|up)\b)*(?:\s+(?:task|todo|to-do|to do|item|reminder|entry|one|note)\b)?|(?:make|schedule|set up|set|write|note|log|record|put|stick|pop|throw)(?:\s+(?:a|an|one|another|new|the|me|up)\b)+(?:\s+(?:task|todo|to-do|to do|item|reminder|entry|note)\b))(?:\s*(?:to|called|named|titled|that says|saying|for|:|-|=)(?:\s|$))?\s*(.*)$"
+    r"(?i)^(?:(?:add|create|new|insert|note down|jot down|jot|write down|scribble down|scribble|pencil in|put down|take down|make a note of|make note of|take a note of|capture|include|append|enter|save)(?:\s+(?:a|an|one|another|new|the|me|up)\b)*(?:\s+(?:task|todo|to-do|to do|item|reminder|entry|one|note)\b)?|(?:make|schedule|set up|set|write|note|log|record|put|stick|pop|throw)(?:\s+(?:a|an|one|another|new|the|me|up)\b)+(?:\s+(?:task|todo|to-do|to do|item|reminder|entry|note)\b))(?:\s*(?:to|called|named|titled|that says|saying|for|:|-|=)(?:\s|$))?\s*(.*)$"
 );
 pattern!(
     PUT_ON_LIST,
@@ -825,6 +833,22 @@ pattern!(
 pattern!(
     IMPLICIT_ADD,
     r"(?i)^(?:remind me(?:\s+to|\s+about)?|don'?t let me forget(?:\s+to|\s+about)?|do not let me forget(?:\s+to|\s+about)?|don'?t forget(?:\s+to|\s+about)?|do not forget(?:\s+to|\s+about)?|make sure i(?:\s+remember to)?|remember to|i\s+(?:really\s+|also\s+|still\s+|probably\s+|definitely\s+|seriously\s+)?(?:need|have|want|ought|got|plan|intend|am going|'m going|was going)\s+to(?:\s+remember\s+to)?|i\s+(?:really\s+|also\s+|still\s+|probably\s+|definitely\s+)?(?:must|should|gotta|shall|gonna)|i'?ve got to|i have got to|i will need to|i will have to|i'?ll need to|i'?ll have to|i need to remember to|need to|have to|gotta|got to|must|should|todo\s*:|to-?do\s*:|task\s*:|reminder\s*:|note to self\s*:?)\s*[:,-]?\s+(.+)$"
+);
+pattern!(
+    // "jot down that I should return the books", "remind me that we need to renew the lease":
+    // the task is what the clause says to do.
+    THAT_I_SHOULD,
+    r"(?i)^(?:a\s+(?:note|reminder)\s+)?that\s+(?:i|we)\s*(?:really\s+|also\s+|still\s+|definitely\s+)?(?:should|must|shall|will|'ll|need to|needs to|have to|has to|had to|ought to|gotta|got to|'ve got to|have got to|want to|plan to|am going to|'m going to|are going to|'re going to|am supposed to|'m supposed to|are supposed to|'re supposed to|can't forget to|cannot forget to|mustn't forget to|shouldn't forget to|need to remember to|have to remember to|should remember to)\s+(.+)$"
+);
+pattern!(
+    // "note down that my passport expires in May": the clause itself is the note.
+    THAT_CLAUSE,
+    r"(?i)^(?:a\s+(?:note|reminder)\s+)?that\s+((?:i|we|my|our|the|a|an|his|her|their|your)\s.+)$"
+);
+pattern!(
+    // "note that I must cancel the gym", "remember that we should water the garden".
+    NOTE_THAT,
+    r"(?i)^(?:note|remember|keep in mind|bear in mind|make a note|make note|take note|take a note)\s+(that\s+.+)$"
 );
 pattern!(
     I_NEED_THING,
@@ -873,6 +897,12 @@ fn implicit_add(text: &str) -> Option<Request> {
     if let Some(c) = ON_LIST_SUFFIX.captures(text) {
         return Some(Request::Add(add_of(&c[1], true)));
     }
+    // Only a clause saying what to do is a task: "remember that my passport expires" is not.
+    if let Some(c) = NOTE_THAT.captures(text)
+        && THAT_I_SHOULD.is_match(&c[1])
+    {
+        return Some(Request::Add(add_of(&c[1], true)));
+    }
     if let Some(c) = I_NEED_THING.captures(text) {
         // "I need milk": perhaps a task. Asked, never assumed.
         return Some(Request::Add(add_of(&c[1], false)));
@@ -880,8 +910,18 @@ fn implicit_add(text: &str) -> Option<Request> {
     None
 }
 
+/// An add's words without a leading "that"-clause frame ("that I should …" → "…").
+fn without_that_clause(rest: &str) -> &str {
+    let rest = rest.trim();
+    THAT_I_SHOULD
+        .captures(rest)
+        .or_else(|| THAT_CLAUSE.captures(rest))
+        .and_then(|c| c.get(1))
+        .map_or(rest, |m| m.as_str())
+}
+
 fn add_of(rest: &str, explicit: bool) -> Add {
-    let rest = LIST_SUFFIX.replace(rest.trim(), "");
+    let rest = LIST_SUFFIX.replace(without_that_clause(rest), "");
     let (title, description) = match WITH_DESCRIPTION.captures(&rest) {
         Some(c) => (c[1].to_owned(), Some(unquote(&c[2]))),
         None => (rest.into_owned(), None),
@@ -1425,6 +1465,30 @@ mod tests {
                 "backup the laptop",
             ),
             ("add \"Do not disturb sign\"", "Do not disturb sign"),
+            (
+                "jot down that I should return the library books on friday",
+                "return the library books on friday",
+            ),
+            (
+                "remind me that we need to renew the lease",
+                "renew the lease",
+            ),
+            (
+                "add a reminder that I'm supposed to email Sara",
+                "email Sara",
+            ),
+            (
+                "note down that my passport expires in May",
+                "my passport expires in May",
+            ),
+            ("add \"that I should\"", "that I should"),
+            ("scribble down pick up dry cleaning", "pick up dry cleaning"),
+            ("pencil in a haircut for saturday", "haircut for saturday"),
+            ("note that I must cancel the gym", "cancel the gym"),
+            (
+                "write down that the car needs new tyres",
+                "the car needs new tyres",
+            ),
         ] {
             assert_eq!(title(say).as_deref(), Some(expected), "{say}");
         }
@@ -1490,6 +1554,30 @@ mod tests {
     }
 
     #[test]
+    fn back_on_the_list_is_open_again() {
+        for say in [
+            "put the gym task back on my list",
+            "bring renew passport back onto the list",
+        ] {
+            assert!(
+                matches!(
+                    one(say),
+                    Request::Change {
+                        action: Action::Reopen,
+                        ..
+                    }
+                ),
+                "{say}"
+            );
+        }
+        // A task that says "back" is still added.
+        assert_eq!(
+            title("add call mom back to my list").as_deref(),
+            Some("call mom back")
+        );
+    }
+
+    #[test]
     fn questions_and_negations_are_never_changes() {
         for say in [
             "did I call grandma already?",
@@ -1501,6 +1589,7 @@ mod tests {
             "didn't get round to the laundry",
             "not finished yet",
             "please don't remove the dentist one",
+            "remember that my passport expires in May",
             "i need some help here",
             "got a question",
             "gotta run",
