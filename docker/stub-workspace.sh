@@ -5,6 +5,6 @@ set -eu
 for lib in common testkit chat-adapter; do
   mkdir -p "$lib/src" && : >"$lib/src/lib.rs"
 done
-for bin in mcp-server/src/main.rs chat-adapter/src/main.rs chat-adapter/src/bin/todo-chat-eval.rs bench/src/main.rs; do
+for bin in mcp-server/src/main.rs chat-adapter/src/main.rs chat-adapter/src/bin/todo-chat-eval.rs bench/src/main.rs audit/src/main.rs; do
   mkdir -p "$(dirname "$bin")" && echo 'fn main() {}' >"$bin"
 done

@@ -23,6 +23,9 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   export TEST_DATABASE_URL
 fi
 
+echo "==> RustSec advisories for Cargo.lock (security/advisory-db, a snapshot: see its SNAPSHOT)"
+cargo run --quiet --locked -p todo-audit
+
 echo "==> cargo test (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 
