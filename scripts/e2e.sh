@@ -2,9 +2,11 @@
 # The browser end-to-end suite against the real stack: todo-mcp, todo-chat (offline model)
 # and the Next.js app (its production build, standalone server) on a fresh SQLite data
 # directory, loopback only. Desktop (1280x800), phone (390x844) and keyboard-only suites, an
-# axe-core scan of every page (frontend/e2e/run.ts, specs/frontend.md). A screenshot per step
-# lands in artifacts/e2e/ (E2E_ARTIFACTS=dir to put them elsewhere; E2E_ONLY=phone for one
-# suite). Needs Debian's chromium (/usr/bin/chromium) and the frontend's npm packages.
+# axe-core scan of every page (frontend/e2e/run.ts, specs/frontend.md), and a chatkit suite
+# against a second web server in ChatKit mode (ChatKit's CDN script blocked: the fallback
+# widget). A screenshot per step lands in artifacts/e2e/ (E2E_ARTIFACTS=dir to put them
+# elsewhere; E2E_ONLY=phone for one suite). Needs Debian's chromium (/usr/bin/chromium) and the
+# frontend's npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -39,5 +41,14 @@ export BETTER_AUTH_URL="http://127.0.0.1:$web_port" TODO_CHAT_URL="http://$chat"
 env -u DATABASE_URL PORT="$web_port" HOSTNAME=127.0.0.1 node frontend/.next/standalone/server.js >"$work/web.log" 2>&1 &
 pids+=($!)
 wait_ok "$BETTER_AUTH_URL/sign-in"
+# The same build in ChatKit mode (docs/chatkit.md), chosen at start by CHAT_UI alone, for the
+# chatkit suite (ChatKit's CDN script blocked: the fallback widget). Its own origin, the same
+# auth database.
+chatkit_url="http://127.0.0.1:$(free_port)"
+env -u DATABASE_URL PORT="${chatkit_url##*:}" HOSTNAME=127.0.0.1 BETTER_AUTH_URL="$chatkit_url" \
+  CHAT_UI=chatkit CHATKIT_DOMAIN_KEY=domain_pk_e2e_placeholder \
+  node frontend/.next/standalone/server.js >"$work/web-chatkit.log" 2>&1 &
+pids+=($!)
+wait_ok "$chatkit_url/sign-in"
 
-(cd frontend && E2E_BASE_URL="$BETTER_AUTH_URL" npm run --silent e2e)
+(cd frontend && E2E_BASE_URL="$BETTER_AUTH_URL" E2E_CHATKIT_URL="$chatkit_url" npm run --silent e2e)

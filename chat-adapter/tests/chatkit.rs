@@ -20,16 +20,19 @@ impl ChatKit {
         }
     }
 
-    async fn send(&self, body: Value) -> (u16, Value) {
-        let response = self
-            .api
+    async fn post(&self, body: &Value) -> reqwest::Response {
+        self.api
             .http
             .post(format!("{}/chatkit", self.api.base))
             .bearer_auth(&self.api.token)
-            .json(&body)
+            .json(body)
             .send()
             .await
-            .expect("request");
+            .expect("request")
+    }
+
+    async fn send(&self, body: Value) -> (u16, Value) {
+        let response = self.post(&body).await;
         let status = response.status().as_u16();
         let text = response.text().await.unwrap_or_default();
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
@@ -37,15 +40,7 @@ impl ChatKit {
 
     /// A streaming request's events (each `data:` frame).
     async fn stream(&self, body: Value) -> Vec<Value> {
-        let response = self
-            .api
-            .http
-            .post(format!("{}/chatkit", self.api.base))
-            .bearer_auth(&self.api.token)
-            .json(&body)
-            .send()
-            .await
-            .expect("request");
+        let response = self.post(&body).await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["content-type"], "text/event-stream");
         let text = response.text().await.unwrap_or_default();

@@ -1,16 +1,14 @@
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { sessionFrom } from "@/lib/auth";
+import { chatPage } from "@/lib/chat-page";
 import ChatApp from "@/components/ChatApp";
 
 export const dynamic = "force-dynamic";
 
 export default async function Home({ searchParams }: { searchParams: Promise<{ c?: string }> }) {
-  const { c } = await searchParams;
-  const session = await sessionFrom(await headers());
-  if (!session) {
-    redirect("/sign-in");
+  const { userName, initialConversation, query, ui } = await chatPage(searchParams);
+  // ChatKit mode is its own page, so none of its code is in this page's first-load JavaScript.
+  if (ui.mode === "chatkit") {
+    redirect(`/chatkit${query}`);
   }
-  const initialConversation = c && /^\d+$/.test(c) ? Number(c) : undefined;
-  return <ChatApp userName={session.user.name || session.user.email} initialConversation={initialConversation} />;
+  return <ChatApp userName={userName} initialConversation={initialConversation} />;
 }

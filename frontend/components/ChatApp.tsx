@@ -1,11 +1,11 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { useRouter } from "next/navigation";
 import { api, ApiError, chatTurn, type Conversation, type Message, type ToolCall, type Turn } from "@/lib/api";
 import { changesTasks, describeToolCall, failed } from "@/lib/chips";
 import { Formatted } from "./Formatted";
 import ConversationList from "./ConversationList";
 import TaskList from "./TaskList";
+import TopBar from "./TopBar";
 import Icon from "./Icon";
 
 export { Formatted } from "./Formatted";
@@ -51,8 +51,8 @@ function Chips({ calls }: { calls: ToolCall[] }) {
   );
 }
 
-export default function ChatApp({ userName, initialConversation }: { userName: string; initialConversation?: number }) {
-  const router = useRouter();
+/// `notice`: a sentence shown above the chat log (ChatKit mode's fallback says why it is here).
+export default function ChatApp({ userName, initialConversation, notice }: { userName: string; initialConversation?: number; notice?: string }) {
   const [conversationId, setConversationId] = useState<number | undefined>(initialConversation);
   const [bubbles, setBubbles] = useState<Bubble[]>([]);
   const [conversations, setConversations] = useState<Conversation[]>([]);
@@ -206,13 +206,6 @@ export default function ChatApp({ userName, initialConversation }: { userName: s
     }
   }
 
-  async function signOut() {
-    // Better Auth's sign-out endpoint; the chat page needs no auth client library for it.
-    await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-    router.replace("/sign-in");
-    router.refresh();
-  }
-
   const tabs: { value: Tab; label: string }[] = [
     { value: "chat", label: "Chat" },
     { value: "tasks", label: "Tasks" },
@@ -221,11 +214,7 @@ export default function ChatApp({ userName, initialConversation }: { userName: s
 
   return (
     <div className="app" data-tab={tab}>
-      <header className="top">
-        <h1>Todo Chatbot</h1>
-        <span className="who" title={userName}>{userName}</span>
-        <button type="button" className="link" onClick={signOut}>Sign out</button>
-      </header>
+      <TopBar userName={userName} />
       <div role="tablist" aria-label="Views" className="tabs">
         {tabs.map((t) => (
           <button key={t.value} type="button" role="tab" id={`tab-${t.value}`} aria-selected={tab === t.value}
@@ -244,6 +233,7 @@ export default function ChatApp({ userName, initialConversation }: { userName: s
         onOpen={(id) => void open(id)} onChanged={loadConversations}
         onDeleted={(id) => { if (id === conversationId) void open(undefined); }} />
       <section id="panel-chat" className="chat panel" data-active={tab === "chat"} aria-label="Chat">
+        {notice && <p role="status" className="notice" data-testid="chat-notice">{notice}</p>}
         <ol ref={log} className="log" aria-live="polite" aria-relevant="additions text" aria-busy={pending} onScroll={onScroll}
           tabIndex={0} aria-label="Messages">
           {bubbles.length === 0 && (

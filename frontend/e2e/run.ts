@@ -14,6 +14,10 @@ const require = createRequire(import.meta.url);
 const AXE_SOURCE: string = require("axe-core").source;
 
 const base = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3000";
+/// The same app started in ChatKit mode (CHAT_UI=chatkit); without it the chatkit suite is skipped.
+const chatkitBase = process.env.E2E_CHATKIT_URL;
+/// ChatKit's script on OpenAI's CDN (lib/chat-ui.ts CHATKIT_SCRIPT_URL), blocked in the chatkit suite.
+const CHATKIT_CDN = "https://cdn.platform.openai.com/**";
 const artifacts = process.env.E2E_ARTIFACTS ?? path.join(process.cwd(), "..", "artifacts", "e2e");
 const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : undefined;
 fs.mkdirSync(artifacts, { recursive: true });
@@ -136,10 +140,20 @@ async function oneLine(page: Page, selector: string, where: string) {
   check(height < line * 1.5, `${where}: "${selector}" wraps (${height}px for a ${line}px line)`);
 }
 
+/// The JavaScript this page load fetched, as transferred (compressed) and as parsed.
+async function firstLoadJs(page: Page): Promise<string> {
+  const js = await page.evaluate(() =>
+    performance.getEntriesByType("resource")
+      .filter((e) => (e as PerformanceResourceTiming).initiatorType === "script" || e.name.endsWith(".js"))
+      .reduce((sum, e) => ({ transferred: sum.transferred + (e as PerformanceResourceTiming).encodedBodySize, parsed: sum.parsed + (e as PerformanceResourceTiming).decodedBodySize }), { transferred: 0, parsed: 0 }),
+  );
+  return `${(js.transferred / 1024).toFixed(1)} kB transferred, ${(js.parsed / 1024).toFixed(1)} kB parsed`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The app, as a user drives it.
-async function signUp(page: Page, who: { name: string; email: string; password: string }) {
-  await page.goto(`${base}/`);
+async function signUp(page: Page, who: { name: string; email: string; password: string }, origin = base) {
+  await page.goto(`${origin}/`);
   await page.waitForURL("**/sign-in");
   await page.getByRole("button", { name: "No account? Sign up" }).click();
   await page.getByLabel("Email").fill(who.email);
@@ -164,8 +178,8 @@ async function say(page: Page, text: string): Promise<string> {
 
 const task = (page: Page, title: string) => page.getByTestId("task").filter({ hasText: title });
 
-async function apiTasks(page: Page): Promise<{ id: number; title: string; description: string | null; completed: boolean }[]> {
-  const response = await page.request.get(`${base}/api/todo/tasks?status=all&limit=500`);
+async function apiTasks(page: Page, origin = base): Promise<{ id: number; title: string; description: string | null; completed: boolean }[]> {
+  const response = await page.request.get(`${origin}/api/todo/tasks?status=all&limit=500`);
   check(response.status() === 200, `GET tasks: ${response.status()}`);
   return response.json();
 }
@@ -223,6 +237,7 @@ const alice = user("alice");
 const bob = user("bob");
 const pat = user("pat");
 const kim = user("kim");
+const cara = user("cara");
 const report: string[] = [];
 
 const desktop: Suite = {
@@ -272,13 +287,7 @@ const desktop: Suite = {
         await page.unroute("**/api/auth/sign-up/email");
         await layoutFacts(page, "empty chat (desktop)");
         await axe(page, "chat, empty (desktop)");
-        // The first-load JavaScript of the chat page, as transferred (compressed) and as parsed.
-        const js = await page.evaluate(() =>
-          performance.getEntriesByType("resource")
-            .filter((e) => (e as PerformanceResourceTiming).initiatorType === "script" || e.name.endsWith(".js"))
-            .reduce((sum, e) => ({ transferred: sum.transferred + (e as PerformanceResourceTiming).encodedBodySize, parsed: sum.parsed + (e as PerformanceResourceTiming).decodedBodySize }), { transferred: 0, parsed: 0 }),
-        );
-        report.push(`first-load JS (sign-in + chat pages): ${(js.transferred / 1024).toFixed(1)} kB transferred, ${(js.parsed / 1024).toFixed(1)} kB parsed`);
+        report.push(`first-load JS (sign-in + chat pages): ${await firstLoadJs(page)}`);
       },
     },
     {
@@ -740,14 +749,142 @@ const keyboard: Suite = {
   ],
 };
 
+
+/// ChatKit mode (docs/chatkit.md) with ChatKit's CDN script blocked: the page says so and the
+/// built-in widget works in its place; the /api/chatkit proxy needs a session and reaches todo-chat.
+let cdnRequests = 0;
+const chatkit: Suite = {
+  name: "chatkit",
+  viewport: DESKTOP,
+  steps: [
+    {
+      name: "fallback-when-cdn-blocked",
+      run: async (page) => {
+        await page.context().route(CHATKIT_CDN, (route) => { cdnRequests += 1; return route.abort(); });
+        await signUp(page, cara, chatkitBase);
+        const notice = page.getByRole("status").filter({ hasText: "ChatKit could not load; using the built-in chat." });
+        await notice.waitFor();
+        check(await notice.isVisible(), "the fallback notice is not visible");
+        check(cdnRequests >= 1, "the page never asked for ChatKit's script");
+        check(new URL(page.url()).pathname === "/chatkit", `ChatKit mode's chat page is ${page.url()}, not /chatkit`);
+        check((await page.locator("openai-chatkit").count()) === 0, "an <openai-chatkit> element is on the fallback page");
+        await layoutFacts(page, "ChatKit fallback (desktop)");
+        await axe(page, "ChatKit fallback, empty chat (desktop)");
+        report.push(`first-load JS in ChatKit mode, fallback (sign-in + chat pages): ${await firstLoadJs(page)}`);
+      },
+    },
+    {
+      name: "fallback-chat-adds-task",
+      run: async (page) => {
+        const type = await say(page, "add a task to water the plants");
+        check(type.includes("text/event-stream"), `the fallback chat answer was not streamed (${type})`);
+        await task(page, "water the plants").waitFor();
+        await replies(page).last().getByTestId("chip").filter({ hasText: "added 'water the plants'" }).waitFor();
+        const tasks = await apiTasks(page, chatkitBase);
+        check(tasks.some((t) => t.title === "water the plants"), `cara's tasks: ${JSON.stringify(tasks)}`);
+        await layoutFacts(page, "ChatKit fallback with a reply (desktop)");
+        await axe(page, "ChatKit fallback after a turn (desktop)");
+      },
+    },
+    {
+      name: "fallback-when-element-never-defined",
+      run: async (page) => {
+        // The script "loads" but defines nothing: the page gives up after its timeout (5 s).
+        await page.context().unroute(CHATKIT_CDN);
+        await page.context().route(CHATKIT_CDN, (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: "/* nothing */" }));
+        const started = Date.now();
+        await page.reload();
+        await page.getByRole("status").filter({ hasText: "ChatKit did not start in time; using the built-in chat." }).waitFor({ timeout: 15_000 });
+        const waited = Date.now() - started;
+        check(waited >= 4500, `the fallback came after ${waited} ms, before the 5 s timeout`);
+        await task(page, "water the plants").waitFor();
+        await page.locator("#message").waitFor();
+        await page.context().unroute(CHATKIT_CDN);
+        await page.context().route(CHATKIT_CDN, (route) => route.abort());
+      },
+    },
+    {
+      name: "chatkit-when-element-defined",
+      run: async (page) => {
+        // A stand-in for ChatKit's script that defines <openai-chatkit> and keeps the options it
+        // is given: the page shows ChatKit (no fallback) beside the task list, pointed at the
+        // same-origin proxy with the configured domain key.
+        const stub = `customElements.define("openai-chatkit", class extends HTMLElement {
+          setOptions(o) { this.dataset.options = JSON.stringify(o, (k, v) => typeof v === "function" ? "fn" : v); this.textContent = "ChatKit stand-in"; }
+        });`;
+        await page.context().unroute(CHATKIT_CDN);
+        await page.context().route(CHATKIT_CDN, (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: stub }));
+        await page.reload();
+        const element = page.locator("openai-chatkit[data-options]");
+        await element.waitFor();
+        const options = JSON.parse((await element.getAttribute("data-options")) ?? "{}");
+        check(options.api?.url === "/api/chatkit" && options.api?.domainKey === "domain_pk_e2e_placeholder", `ChatKit's api options: ${JSON.stringify(options.api)}`);
+        check((await page.getByTestId("chat-notice").count()) === 0, "the fallback notice shows although ChatKit started");
+        check((await page.locator("#message").count()) === 0, "the built-in widget shows although ChatKit started");
+        await task(page, "water the plants").waitFor();
+        await layoutFacts(page, "ChatKit (stand-in element, desktop)", { composer: false });
+        await nothingOverlapsTasks(page, "ChatKit (stand-in element, desktop)");
+        await axe(page, "ChatKit mode with a stand-in element (desktop)");
+        // A phone: ChatKit and the task list are tabs.
+        await page.setViewportSize(PHONE);
+        await element.waitFor({ state: "visible" });
+        check(!(await page.locator("#panel-tasks").isVisible()), "the task list shares the phone screen with ChatKit");
+        const box = await element.boundingBox();
+        check(box && box.width > 300 && box.height > 500, `ChatKit on a phone: ${JSON.stringify(box)}`);
+        await layoutFacts(page, "ChatKit (stand-in element, phone)", { composer: false });
+        await page.getByRole("tab", { name: "Tasks" }).click();
+        await task(page, "water the plants").waitFor();
+        check(!(await element.isVisible()), "ChatKit shows over the task list on a phone");
+        await nothingOverlapsTasks(page, "ChatKit (stand-in element, phone)");
+        await page.setViewportSize(DESKTOP);
+        await page.context().unroute(CHATKIT_CDN);
+        await page.context().route(CHATKIT_CDN, (route) => route.abort());
+      },
+    },
+    {
+      name: "chatkit-proxy",
+      run: async (page) => {
+        const body = { type: "threads.list", params: { limit: 5 }, metadata: {} };
+        const anonymous = await fetch(`${chatkitBase}/api/chatkit`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        check(anonymous.status === 401, `/api/chatkit without a session: ${anonymous.status}`);
+        // Signed in: the proxy adds the user's token and reaches todo-chat's /chatkit (whatever
+        // that answers, it is not the proxy's 401, 502 or 504).
+        const response = await page.request.post(`${chatkitBase}/api/chatkit`, { data: body });
+        check(![401, 502, 504].includes(response.status()), `/api/chatkit signed in: ${response.status()} ${await response.text()}`);
+        report.push(`ChatKit proxy: threads.list through /api/chatkit answered ${response.status()} (${response.headers()["content-type"] ?? "no content type"})`);
+      },
+    },
+    {
+      name: "default-mode-has-no-chatkit",
+      run: async (page) => {
+        // The default server (same host, so the same session cookie): /chatkit sends you to /,
+        // which never asks for ChatKit's script.
+        const before = cdnRequests;
+        await page.context().unroute(CHATKIT_CDN);
+        await page.context().route(CHATKIT_CDN, (route) => { cdnRequests += 1; return route.abort(); });
+        await page.goto(`${base}/chatkit`);
+        await page.waitForURL(`${base}/`);
+        await task(page, "water the plants").waitFor();
+        await sleep(500);
+        check(cdnRequests === before, "the default mode asked for ChatKit's script");
+        check((await page.getByTestId("chat-notice").count()) === 0, "the default mode shows the ChatKit notice");
+      },
+    },
+  ],
+};
+
 const browser: Browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
 let passed = 0;
 let failed = 0;
-for (const suite of [desktop, phone, keyboard]) {
+for (const suite of [desktop, phone, keyboard, chatkit]) {
   if (only && !only.test(suite.name)) continue;
+  if (suite === chatkit && !chatkitBase) {
+    console.log("skipped the chatkit suite: E2E_CHATKIT_URL is not set (scripts/e2e.sh sets it)");
+    continue;
+  }
   const context = await browser.newContext({ viewport: suite.viewport, deviceScaleFactor: 1, hasTouch: suite === phone, isMobile: suite === phone });
   // tsx compiles the functions handed to page.evaluate with esbuild's keepNames helper.
   await context.addInitScript("window.__name = (f) => f;");

@@ -137,3 +137,8 @@ export const api = {
 export function removeOnUnload(id: number) {
   void fetch(`/api/todo/tasks/${id}`, { method: "DELETE", keepalive: true });
 }
+
+/** Better Auth's sign-out endpoint; the chat page needs no auth client library for it. */
+export async function endSession(): Promise<void> {
+  await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+}
