@@ -49,6 +49,17 @@ macro_rules! select_conversations {
 const TITLE_FROM_MESSAGE_CHARS: usize = 60;
 
 impl Conversation {
+    /// A conversation as it reads right after its first message was stored.
+    pub fn new(id: i64, first_message: &str, at: DateTime<Utc>) -> Self {
+        Self {
+            id,
+            title: Some(first_message.to_owned()),
+            created_at: at,
+            updated_at: at,
+        }
+        .shortened()
+    }
+
     fn shortened(mut self) -> Self {
         self.title = self.title.map(|title| {
             let title = title.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -9,6 +9,7 @@ pub mod stream;
 
 use std::sync::Arc;
 
+use chrono::Utc;
 use futures::StreamExt;
 use http::{Response, StatusCode};
 use serde_json::{Value, json};
@@ -25,6 +26,7 @@ use self::{
 use crate::{
     error::{ApiError, Result},
     http::{App, MAX_TITLE_CHARS, run_streaming, sse_response, valid_title},
+    store::Conversation,
     turn::{self, ChatRequest, PendingTurn, Start},
 };
 
@@ -47,20 +49,25 @@ pub async fn serve(
         Request::CreateThread { input } => {
             let started = turn::start(&app, &caller, chat_request(None, &input)?).await?;
             let pending = running(started)?;
-            let conversation = app
-                .store
-                .conversation(&caller, pending.conversation())
-                .await?
-                .ok_or_else(|| not_found("thread"))?;
+            // Just stored: titled by its first message, as the store would read it back.
+            let conversation =
+                Conversation::new(pending.conversation(), pending.user_message().1, Utc::now());
             let created = Event::ThreadCreated {
                 thread: thread(&conversation, Page::empty()),
             };
             Ok(stream_turn(app, pending, token, request_id, Some(created)))
         }
         Request::AddUserMessage { thread_id, input } => {
-            let conversation = owned_thread(&app, &caller, &thread_id).await?;
+            let conversation = conversation_of(&thread_id).ok_or_else(|| not_found("thread"))?;
+            let request = chat_request(Some(conversation), &input)?;
+            // The turn's start checks the conversation is the caller's (404 otherwise).
             let started =
-                turn::start(&app, &caller, chat_request(Some(conversation), &input)?).await?;
+                turn::start(&app, &caller, request)
+                    .await
+                    .map_err(|e| match e.status {
+                        StatusCode::NOT_FOUND => not_found("thread"),
+                        _ => e,
+                    })?;
             Ok(stream_turn(app, running(started)?, token, request_id, None))
         }
         Request::RetryAfterItem { thread_id, item_id } => {
@@ -236,7 +243,8 @@ fn turn_events(
     opening.push(Event::StreamOptions {
         stream_options: StreamOptions { allow_cancel: true },
     });
-    let opening: Vec<String> = opening.iter().map(stream::frame).collect();
+    // The opening events in one write.
+    let opening: String = opening.iter().map(stream::frame).collect();
     let events = run_streaming(app, pending, token, request_id);
     let rest = futures::stream::unfold(Some(events), |events| async move {
         let mut events = events?;
@@ -252,7 +260,7 @@ fn turn_events(
             .collect::<String>()
     })
     .filter(|frames| futures::future::ready(!frames.is_empty()));
-    sse_response(futures::stream::iter(opening).chain(rest))
+    sse_response(futures::stream::once(futures::future::ready(opening)).chain(rest))
 }
 
 /// A page of a thread's items from the cursor item on, in the order asked for.
