@@ -838,12 +838,12 @@ pattern!(
     // "jot down that I should return the books", "remind me that we need to renew the lease":
     // the task is what the clause says to do.
     THAT_I_SHOULD,
-    r"(?i)^(?:a\s+(?:note|reminder)\s+)?that\s+(?:i|we)\s*(?:really\s+|also\s+|still\s+|definitely\s+)?(?:should|must|shall|will|'ll|need to|needs to|have to|has to|had to|ought to|gotta|got to|'ve got to|have got to|want to|plan to|am going to|'m going to|are going to|'re going to|am supposed to|'m supposed to|are supposed to|'re supposed to|can't forget to|cannot forget to|mustn't forget to|shouldn't forget to|need to remember to|have to remember to|should remember to)\s+(.+)$"
+    r"(?i)^(?:a\s+(?:note|reminder)\s+|(?:to\s+)?remember\s+)?that\s+(?:i|we)\s*(?:really\s+|also\s+|still\s+|definitely\s+)?(?:should|must|shall|will|'ll|need to|needs to|have to|has to|had to|ought to|gotta|got to|'ve got to|have got to|want to|plan to|am going to|'m going to|are going to|'re going to|am supposed to|'m supposed to|are supposed to|'re supposed to|can't forget to|cannot forget to|mustn't forget to|shouldn't forget to|need to remember to|have to remember to|should remember to)\s+(.+)$"
 );
 pattern!(
     // "note down that my passport expires in May": the clause itself is the note.
     THAT_CLAUSE,
-    r"(?i)^(?:a\s+(?:note|reminder)\s+)?that\s+((?:i|we|my|our|the|a|an|his|her|their|your)\s.+)$"
+    r"(?i)^(?:a\s+(?:note|reminder)\s+|(?:to\s+)?remember\s+)?that\s+((?:i|we|my|our|the|a|an|his|her|their|your)\s.+)$"
 );
 pattern!(
     // "note that I must cancel the gym", "remember that we should water the garden".
@@ -1489,6 +1489,7 @@ mod tests {
                 "write down that the car needs new tyres",
                 "the car needs new tyres",
             ),
+            ("I need to remember that the rent is due", "the rent is due"),
         ] {
             assert_eq!(title(say).as_deref(), Some(expected), "{say}");
         }
