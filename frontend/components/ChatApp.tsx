@@ -6,6 +6,7 @@ import { Formatted } from "./Formatted";
 import ConversationList from "./ConversationList";
 import TaskList from "./TaskList";
 import TopBar from "./TopBar";
+import Tabs, { type TabSpec } from "./Tabs";
 import Icon from "./Icon";
 
 export { Formatted } from "./Formatted";
@@ -206,29 +207,22 @@ export default function ChatApp({ userName, initialConversation, notice }: { use
     }
   }
 
-  const tabs: { value: Tab; label: string }[] = [
+  const badge = unseen > 0 && (
+    <>
+      <span className="badge" aria-hidden="true" data-testid="tasks-badge">{unseen}</span>
+      <span className="sr-only">, {unseen} new {unseen === 1 ? "change" : "changes"}</span>
+    </>
+  );
+  const tabs: TabSpec<Tab>[] = [
     { value: "chat", label: "Chat" },
-    { value: "tasks", label: "Tasks" },
+    { value: "tasks", label: "Tasks", extra: badge },
     { value: "history", label: "Conversations" },
   ];
 
   return (
     <div className="app" data-tab={tab}>
       <TopBar userName={userName} />
-      <div role="tablist" aria-label="Views" className="tabs">
-        {tabs.map((t) => (
-          <button key={t.value} type="button" role="tab" id={`tab-${t.value}`} aria-selected={tab === t.value}
-            aria-controls={`panel-${t.value}`} onClick={() => show(t.value)}>
-            {t.label}
-            {t.value === "tasks" && unseen > 0 && (
-              <>
-                <span className="badge" aria-hidden="true" data-testid="tasks-badge">{unseen}</span>
-                <span className="sr-only">, {unseen} new {unseen === 1 ? "change" : "changes"}</span>
-              </>
-            )}
-          </button>
-        ))}
-      </div>
+      <Tabs tabs={tabs} selected={tab} onSelect={show} />
       <ConversationList id="panel-history" active={tab === "history"} conversations={conversations} current={conversationId}
         onOpen={(id) => void open(id)} onChanged={loadConversations}
         onDeleted={(id) => { if (id === conversationId) void open(undefined); }} />

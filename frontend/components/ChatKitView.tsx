@@ -8,6 +8,7 @@ import { ChatKit, useChatKit, type UseChatKitOptions } from "@openai/chatkit-rea
 import { chatKitOptions } from "@/lib/chat-ui";
 import TaskList from "./TaskList";
 import TopBar from "./TopBar";
+import Tabs, { type TabSpec } from "./Tabs";
 
 type Tab = "chat" | "tasks";
 
@@ -21,7 +22,7 @@ export default function ChatKitView({ userName, domainKey }: { userName: string;
   };
   const { control } = useChatKit(options);
 
-  const tabs: { value: Tab; label: string }[] = [
+  const tabs: TabSpec<Tab>[] = [
     { value: "chat", label: "Chat" },
     { value: "tasks", label: "Tasks" },
   ];
@@ -29,12 +30,7 @@ export default function ChatKitView({ userName, domainKey }: { userName: string;
   return (
     <div className="app chatkit-app" data-tab={tab}>
       <TopBar userName={userName} />
-      <div role="tablist" aria-label="Views" className="tabs">
-        {tabs.map((t) => (
-          <button key={t.value} type="button" role="tab" id={`tab-${t.value}`} aria-selected={tab === t.value}
-            aria-controls={`panel-${t.value}`} onClick={() => setTab(t.value)}>{t.label}</button>
-        ))}
-      </div>
+      <Tabs tabs={tabs} selected={tab} onSelect={setTab} />
       <section id="panel-chat" className="chatkit-panel panel" data-active={tab === "chat"} aria-label="Chat">
         <ChatKit control={control} className="chatkit" />
       </section>
