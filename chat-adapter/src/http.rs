@@ -188,14 +188,22 @@ fn failed(request_id: &str, error: ApiError) -> Response<Body> {
     error.into_response()
 }
 
-/// The caller of a request, from its bearer token (401 without a valid one).
-fn authenticate(app: &App, request: &Request<Incoming>, seen: &mut Seen) -> Result<UserId> {
+/// The caller of a request and its bearer token, which calls to todo-mcp carry (401 without a
+/// valid one).
+fn authenticate(
+    app: &App,
+    request: &Request<Incoming>,
+    seen: &mut Seen,
+) -> Result<(UserId, String)> {
     let caller = app
         .keys
         .verify_headers(request.headers())
         .map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, format!("Sign in again: {e}.")))?;
     seen.user = Some(caller.clone());
-    Ok(caller)
+    let token = bearer_token(request.headers())
+        .unwrap_or_default()
+        .to_owned();
+    Ok((caller, token))
 }
 
 /// `POST /chatkit`: ChatKit's server protocol for the token's user (see `chatkit`).
@@ -205,10 +213,7 @@ async fn chatkit(
     request_id: &str,
     seen: &mut Seen,
 ) -> Result<Response<Body>> {
-    let caller = authenticate(&app, &request, seen)?;
-    let token = bearer_token(request.headers())
-        .unwrap_or_default()
-        .to_owned();
+    let (caller, token) = authenticate(&app, &request, seen)?;
     let body = read_json(request).await?;
     crate::chatkit::serve(app, caller, token, request_id.to_owned(), body).await
 }
@@ -247,16 +252,13 @@ async fn api(
     seen: &mut Seen,
 ) -> Result<Response<Body>> {
     seen.route = "/api/{user_id}";
-    let caller = authenticate(&app, &request, seen)?;
+    let (caller, token) = authenticate(&app, &request, seen)?;
     if caller.as_str() != path_user {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "This token belongs to another user.",
         ));
     }
-    let token = bearer_token(request.headers())
-        .unwrap_or_default()
-        .to_owned();
     let method = request.method().clone();
     let query = request.uri().query().unwrap_or_default().to_owned();
     let streams = accepts_event_stream(request.headers());

@@ -289,21 +289,17 @@ impl ChatStore {
         limit: i64,
         before: Option<i64>,
     ) -> Result<Vec<StoredMessage>, StoreError> {
-        const SQL: &str = "SELECT id, role, content, tool_calls, memo, created_at FROM messages \
-             WHERE conversation_id = $1 AND user_id = $2 AND id < $3 ORDER BY id DESC LIMIT $4";
-        let mut rows: Vec<StoredMessage> = with_pool!(&self.db, pool => sqlx::query_as(SQL)
-            .bind(conversation)
-            .bind(owner.as_str())
-            .bind(before.unwrap_or(i64::MAX))
-            .bind(limit)
-            .fetch_all(pool)
-            .await?);
+        // Ids are whole numbers: before `before` is from `before - 1` down.
+        let from = before.map(|id| id.saturating_sub(1));
+        let mut rows = self
+            .messages_from(owner, conversation, from, limit, true)
+            .await?;
         rows.reverse();
         Ok(rows)
     }
 
     /// Up to `limit` messages of the user's conversation from message `from` on (including it),
-    /// oldest or newest first: the pages of ChatKit's item list.
+    /// oldest or newest first: the history window, and the pages of every message list.
     pub async fn messages_from(
         &self,
         owner: &UserId,
@@ -403,20 +399,6 @@ impl ChatStore {
             }
             all_found
         }))
-    }
-
-    /// The feedback recorded on a message, if any.
-    pub async fn feedback(
-        &self,
-        owner: &UserId,
-        message: i64,
-    ) -> Result<Option<String>, StoreError> {
-        const SQL: &str = "SELECT kind FROM feedback WHERE message_id = $1 AND user_id = $2";
-        Ok(with_pool!(&self.db, pool => sqlx::query_scalar(SQL)
-            .bind(message)
-            .bind(owner.as_str())
-            .fetch_optional(pool)
-            .await?))
     }
 
     /// Starts a turn in one transaction: checks the conversation is the user's (or creates

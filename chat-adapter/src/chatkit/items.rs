@@ -3,6 +3,7 @@
 //! conversation started through `/api/{user_id}/chat` is a ChatKit thread and the other way
 //! round, with nothing stored twice.
 
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::protocol::{Empty, Item, OutputText, Status, Thread, ToolTask, UserText};
@@ -45,6 +46,14 @@ pub enum Part {
 }
 
 impl ItemKey {
+    /// The item of a message itself (a user message, or an assistant reply after its tools).
+    pub fn of_message(message: i64) -> Self {
+        Self {
+            message,
+            part: Part::Message,
+        }
+    }
+
     pub fn parse(id: &str) -> Option<Self> {
         let rest = id.strip_prefix("msg_")?;
         let (message, part) = match rest.split_once("_tool_") {
@@ -73,7 +82,12 @@ pub fn items_of(conversation: i64, message: &StoredMessage) -> Vec<(ItemKey, Ite
         part,
     };
     if message.role == "user" {
-        let item = user_item(&thread_id, message.id, &message.content, message);
+        let item = user_item(
+            conversation,
+            message.id,
+            &message.content,
+            message.created_at,
+        );
         return vec![(key(Part::Message), item)];
     }
     let mut items: Vec<(ItemKey, Item)> = message
@@ -97,33 +111,12 @@ pub fn items_of(conversation: i64, message: &StoredMessage) -> Vec<(ItemKey, Ite
     items
 }
 
-fn user_item(thread_id: &str, id: i64, text: &str, message: &StoredMessage) -> Item {
+/// A user message as its item: when it was stored, and its text.
+pub fn user_item(conversation: i64, message: i64, text: &str, at: DateTime<Utc>) -> Item {
     Item::User {
-        id: ItemKey {
-            message: id,
-            part: Part::Message,
-        }
-        .id(),
-        thread_id: thread_id.to_owned(),
-        created_at: message.created_at,
-        content: vec![UserText {
-            text: text.to_owned(),
-        }],
-        attachments: [],
-        inference_options: Empty {},
-    }
-}
-
-/// The user message item a turn stored (sent as soon as the turn starts).
-pub fn stored_user_item(conversation: i64, message: i64, text: &str) -> Item {
-    Item::User {
-        id: ItemKey {
-            message,
-            part: Part::Message,
-        }
-        .id(),
+        id: ItemKey::of_message(message).id(),
         thread_id: thread_id(conversation),
-        created_at: chrono::Utc::now(),
+        created_at: at,
         content: vec![UserText {
             text: text.to_owned(),
         }],
@@ -132,12 +125,7 @@ pub fn stored_user_item(conversation: i64, message: i64, text: &str) -> Item {
     }
 }
 
-pub fn tool_item(
-    thread_id: &str,
-    key: ItemKey,
-    call: &ToolCallRecord,
-    at: chrono::DateTime<chrono::Utc>,
-) -> Item {
+pub fn tool_item(thread_id: &str, key: ItemKey, call: &ToolCallRecord, at: DateTime<Utc>) -> Item {
     let (title, content) = describe(call);
     Item::Tool {
         id: key.id(),

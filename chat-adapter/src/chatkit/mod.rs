@@ -19,7 +19,7 @@ use todo_common::{
 };
 
 use self::{
-    items::{ItemKey, conversation_of, items_of, stored_user_item, thread},
+    items::{ItemKey, conversation_of, items_of, thread, user_item},
     protocol::{Event, Item, ListParams, Order, Page, Request, StreamOptions, UserInput},
     stream::Translator,
 };
@@ -76,7 +76,8 @@ pub async fn serve(
             let pending = turn::rewind(&app, &caller, conversation, key.message)
                 .await
                 .map_err(|_| not_found("item"))?;
-            Ok(retry_turn(app, pending, token, request_id))
+            // Its user message is already in the thread.
+            Ok(turn_events(app, pending, token, request_id, Vec::new()))
         }
         Request::GetThread { thread_id } => {
             let id = conversation_of(&thread_id).ok_or_else(|| not_found("thread"))?;
@@ -216,20 +217,10 @@ fn stream_turn(
 ) -> Response<Body> {
     let (id, text) = pending.user_message();
     let user = Event::ItemDone {
-        item: stored_user_item(pending.conversation(), id, text),
+        item: user_item(pending.conversation(), id, text, Utc::now()),
     };
     let opening: Vec<Event> = created.into_iter().chain([user]).collect();
     turn_events(app, pending, token, request_id, opening)
-}
-
-/// The stream of a retried turn: its user message is already in the thread.
-fn retry_turn(
-    app: Arc<App>,
-    pending: PendingTurn,
-    token: String,
-    request_id: String,
-) -> Response<Body> {
-    turn_events(app, pending, token, request_id, Vec::new())
 }
 
 fn turn_events(

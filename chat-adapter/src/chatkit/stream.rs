@@ -99,10 +99,7 @@ impl Translator {
                 ),
             })
             .collect();
-        let key = ItemKey {
-            message,
-            part: Part::Message,
-        };
+        let key = ItemKey::of_message(message);
         self.assistant = Some(key);
         events.push(Event::ItemAdded {
             item: Item::Assistant {
