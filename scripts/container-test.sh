@@ -109,6 +109,26 @@ echo "==> the images' health check command"
 docker exec "todo-mcp-$suffix" todo-mcp health
 docker exec "todo-chat-$suffix" todo-chat health
 
+echo "==> the web server keeps an idle connection open past Node's default 5 s (KEEP_ALIVE_TIMEOUT)"
+# A proxy or client reusing a connection the server is closing gets a reset; see frontend/Dockerfile.
+python3 - "$web_port" <<'PY'
+import http.client, socket, sys, time
+conn = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+conn.request("GET", "/readyz")
+first = conn.getresponse(); first.read()
+time.sleep(6.5)
+conn.sock.setblocking(False)
+try:
+    closed = conn.sock.recv(1) == b""
+except BlockingIOError:
+    closed = False
+conn.sock.setblocking(True)
+assert not closed, "the web server closed an idle kept-alive connection within 6.5 s"
+conn.request("GET", "/readyz")
+second = conn.getresponse(); second.read()
+assert (first.status, second.status) == (200, 200), (first.status, second.status)
+print("    one connection, 6.5 s idle between two requests: both 200")
+PY
 echo "==> browser E2E against the web container"
 (cd frontend && E2E_BASE_URL="$BETTER_AUTH_URL" E2E_ARTIFACTS=../artifacts/e2e-containers npm run --silent e2e) || { logs; exit 1; }
 

@@ -64,7 +64,7 @@ if [ ! -f frontend/.next/standalone/server.js ] || [ "$(cat .dev/web-build.sha25
   echo "$hash" >.dev/web-build.sha256
 fi
 # The standalone server (what `next start` would serve, as the container runs it).
-PORT="$web_port" HOSTNAME=127.0.0.1 NODE_ENV=production node frontend/.next/standalone/server.js >.dev/web.log 2>&1 &
+PORT="$web_port" HOSTNAME=127.0.0.1 NODE_ENV=production KEEP_ALIVE_TIMEOUT=65000 node frontend/.next/standalone/server.js >.dev/web.log 2>&1 &
 pids+=($!)
 for _ in $(seq 1 600); do curl -fsS -o /dev/null "$BETTER_AUTH_URL/sign-in" 2>/dev/null && break; sleep 0.2; done
 

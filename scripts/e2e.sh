@@ -38,7 +38,7 @@ wait_ok "http://$chat/readyz"
 export BETTER_AUTH_URL="http://127.0.0.1:$web_port" TODO_CHAT_URL="http://$chat" AUTH_DATABASE_PATH="$work/auth.db"
 (cd frontend && env -u DATABASE_URL npm run --silent migrate)
 # The standalone server, as the container runs it.
-env -u DATABASE_URL PORT="$web_port" HOSTNAME=127.0.0.1 node frontend/.next/standalone/server.js >"$work/web.log" 2>&1 &
+env -u DATABASE_URL PORT="$web_port" HOSTNAME=127.0.0.1 KEEP_ALIVE_TIMEOUT=65000 node frontend/.next/standalone/server.js >"$work/web.log" 2>&1 &
 pids+=($!)
 wait_ok "$BETTER_AUTH_URL/sign-in"
 # The same build in ChatKit mode (docs/chatkit.md), chosen at start by CHAT_UI alone, for the
@@ -47,7 +47,7 @@ wait_ok "$BETTER_AUTH_URL/sign-in"
 chatkit_url="http://127.0.0.1:$(free_port)"
 env -u DATABASE_URL PORT="${chatkit_url##*:}" HOSTNAME=127.0.0.1 BETTER_AUTH_URL="$chatkit_url" \
   CHAT_UI=chatkit CHATKIT_DOMAIN_KEY=domain_pk_e2e_placeholder \
-  node frontend/.next/standalone/server.js >"$work/web-chatkit.log" 2>&1 &
+  KEEP_ALIVE_TIMEOUT=65000 node frontend/.next/standalone/server.js >"$work/web-chatkit.log" 2>&1 &
 pids+=($!)
 wait_ok "$chatkit_url/sign-in"
 
