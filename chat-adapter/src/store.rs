@@ -79,6 +79,8 @@ pub enum Begin {
     /// finish); run the turn.
     Run {
         conversation: i64,
+        /// The conversation was created by this turn: nothing precedes the user message.
+        new_conversation: bool,
         user_message: i64,
     },
     /// An earlier attempt finished: its answer, to send again.
@@ -419,10 +421,11 @@ impl ChatStore {
              started_at FROM turns WHERE user_id = $1 AND client_message_id = $2";
         const TAKE_OVER: &str = "UPDATE turns SET state = 'running', started_at = $3 \
              WHERE user_id = $1 AND client_message_id = $2 AND state = $4 AND started_at = $5";
-        // A new conversation only below the user's quota (the scan stops at the quota).
+        // A new conversation only below the user's quota (`conversation_counts` is kept by a
+        // trigger).
         const CREATE: &str = "INSERT INTO conversations (user_id, created_at, updated_at) \
-             SELECT $1, $2, $2 WHERE (SELECT COUNT(*) FROM \
-             (SELECT 1 FROM conversations WHERE user_id = $1 LIMIT $3) AS mine) < $3 RETURNING id";
+             SELECT $1, $2, $2 WHERE COALESCE((SELECT conversations FROM conversation_counts \
+             WHERE user_id = $1), 0) < $3 RETURNING id";
         const TOUCH: &str =
             "UPDATE conversations SET updated_at = $3 WHERE id = $1 AND user_id = $2";
         const INSERT: &str = "INSERT INTO messages \
@@ -472,11 +475,13 @@ impl ChatStore {
                     } else {
                         Begin::Run {
                             conversation: turn.conversation_id,
+                            new_conversation: false,
                             user_message: turn.user_message_id,
                         }
                     }
                 }
                 _ => {
+                    let created = conversation.is_none();
                     let conversation = match conversation {
                         Some(id) => {
                             let touched = sqlx::query(TOUCH)
@@ -528,7 +533,11 @@ impl ChatStore {
                             };
                             if claimed {
                                 tx.commit().await?;
-                                Begin::Run { conversation, user_message }
+                                Begin::Run {
+                                    conversation,
+                                    new_conversation: created,
+                                    user_message,
+                                }
                             } else {
                                 // A concurrent attempt claimed it first; store nothing.
                                 tx.rollback().await?;
@@ -553,46 +562,67 @@ impl ChatStore {
         const INSERT: &str = "INSERT INTO messages \
              (user_id, conversation_id, role, content, tool_calls, memo, created_at) \
              VALUES ($1, $2, 'assistant', $3, $4, $5, $6) RETURNING id";
-        const TOUCH: &str = "UPDATE conversations SET updated_at = $2 WHERE id = $1";
         const RECORD: &str = "UPDATE turns SET state = $3, status = $4, answer = $5 \
              WHERE user_id = $1 AND client_message_id = $2";
         let at = now();
-        Ok(with_pool!(&self.db, pool => {
-            let mut tx = pool.begin().await?;
-            let mut stored = None;
-            if let Some(reply) = reply {
-                let calls = (!reply.tool_calls.is_empty())
-                    .then(|| serde_json::to_string(reply.tool_calls).unwrap_or_default());
-                let id: i64 = sqlx::query_scalar(INSERT)
+        // The conversation's `updated_at` was set when the turn began; the reply follows
+        // within the turn's deadline, so it is not set again.
+        let message = reply.map(|reply| {
+            let calls = (!reply.tool_calls.is_empty())
+                .then(|| serde_json::to_string(reply.tool_calls).unwrap_or_default());
+            (
+                reply.content,
+                calls,
+                reply.memo.map(serde_json::Value::to_string),
+            )
+        });
+        let record = claim.map(|(id, outcome)| match outcome {
+            Outcome::Answered { status, answer } => (
+                id,
+                "done",
+                Some(i32::from(status)),
+                Some(answer.to_string()),
+            ),
+            Outcome::Retryable => (id, "retry", None, None),
+        });
+        macro_rules! insert {
+            ($content:expr, $calls:expr, $memo:expr) => {
+                sqlx::query_scalar(INSERT)
                     .bind(owner.as_str())
                     .bind(conversation)
-                    .bind(reply.content)
-                    .bind(calls)
-                    .bind(reply.memo.map(serde_json::Value::to_string))
+                    .bind($content)
+                    .bind($calls)
+                    .bind($memo)
                     .bind(at)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                stored = Some(id);
-                sqlx::query(TOUCH).bind(conversation).bind(at).execute(&mut *tx).await?;
-            }
-            if let Some((id, outcome)) = claim {
-                let (state, status, answer) = match outcome {
-                    Outcome::Answered { status, answer } => {
-                        ("done", Some(i32::from(status)), Some(answer.to_string()))
-                    }
-                    Outcome::Retryable => ("retry", None, None),
-                };
+            };
+        }
+        macro_rules! record {
+            ($id:expr, $state:expr, $status:expr, $answer:expr) => {
                 sqlx::query(RECORD)
                     .bind(owner.as_str())
-                    .bind(id)
-                    .bind(state)
-                    .bind(status)
-                    .bind(answer)
-                    .execute(&mut *tx)
-                    .await?;
+                    .bind($id)
+                    .bind($state)
+                    .bind($status)
+                    .bind($answer)
+            };
+        }
+        // One statement runs on its own; only both together need a transaction.
+        Ok(with_pool!(&self.db, pool => match (message, record) {
+            (None, None) => None,
+            (Some((content, calls, memo)), None) => {
+                Some(insert!(content, calls, memo).fetch_one(pool).await?)
             }
-            tx.commit().await?;
-            stored
+            (None, Some((id, state, status, answer))) => {
+                record!(id, state, status, answer).execute(pool).await?;
+                None
+            }
+            (Some((content, calls, memo)), Some((id, state, status, answer))) => {
+                let mut tx = pool.begin().await?;
+                let stored: i64 = insert!(content, calls, memo).fetch_one(&mut *tx).await?;
+                record!(id, state, status, answer).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Some(stored)
+            }
         }))
     }
 }

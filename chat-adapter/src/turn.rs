@@ -82,6 +82,9 @@ pub enum Start {
 pub struct PendingTurn {
     user: UserId,
     conversation: i64,
+    /// Whether the conversation holds messages before this turn's (a new one does not, and
+    /// its history is not read).
+    has_history: bool,
     user_message: i64,
     message: String,
     client_message_id: Option<String>,
@@ -106,10 +109,12 @@ pub async fn start(app: &App, user: &UserId, request: ChatRequest) -> Result<Sta
     match begun {
         Begin::Run {
             conversation,
+            new_conversation,
             user_message,
         } => Ok(Start::Run(PendingTurn {
             user: user.clone(),
             conversation,
+            has_history: !new_conversation,
             user_message,
             message: request.message,
             client_message_id: request.client_message_id,
@@ -160,6 +165,7 @@ pub async fn rewind(
         Some(message) => Ok(PendingTurn {
             user: user.clone(),
             conversation,
+            has_history: true,
             user_message,
             message,
             client_message_id: None,
@@ -259,16 +265,19 @@ impl PendingTurn {
             error,
             tool_calls: Vec::new(),
         };
-        let stored = app
-            .store
-            .recent_messages(
-                &self.user,
-                self.conversation,
-                history::WINDOW,
-                Some(self.user_message),
-            )
-            .await
-            .map_err(|e| no_calls(AgentError::Storage(e)))?;
+        let stored = match self.has_history {
+            true => app
+                .store
+                .recent_messages(
+                    &self.user,
+                    self.conversation,
+                    history::WINDOW,
+                    Some(self.user_message),
+                )
+                .await
+                .map_err(|e| no_calls(AgentError::Storage(e)))?,
+            false => Vec::new(),
+        };
         let messages = history::build(&stored, &self.message);
         let session = app.gateway.session(token, request_id);
         let tools = app

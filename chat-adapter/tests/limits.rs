@@ -8,7 +8,7 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::json;
 use support::{
-    Backend, Stack,
+    BACKENDS, Backend, Stack,
     fake_openai::{FakeOpenAi, Reply},
     unique_user,
 };
@@ -50,34 +50,41 @@ async fn a_user_over_the_turn_rate_gets_429_and_others_are_unaffected() {
     calm.chat("add a task to water plants", None).await;
 }
 
+/// The quota reads a per-user count kept by each backend's own trigger; deleting makes room.
 #[tokio::test]
 async fn new_conversations_stop_at_the_quota() {
-    let stack = Stack::start_with(
-        Backend::Postgres,
-        &[
-            ("OPENAI_MODEL", "local"),
-            ("TODO_MAX_CONVERSATIONS_PER_USER", "2"),
-        ],
-    )
-    .await;
-    let api = stack.api(&unique_user("hoarder"));
-    let first = api.chat("hello", None).await["conversation_id"]
-        .as_i64()
-        .unwrap();
-    api.chat("hello again", None).await;
-    let (status, body) = api.try_chat("a third", None).await;
-    assert_eq!(status, 409, "{body}");
-    assert!(
-        body["detail"].as_str().unwrap().contains("2 conversations"),
-        "{body}"
-    );
-    // An existing conversation goes on; deleting one makes room.
-    api.chat("still here", Some(first)).await;
-    let (status, _) = api
-        .send(Method::DELETE, &format!("/conversations/{first}"), None)
+    for backend in BACKENDS {
+        let stack = Stack::start_with(
+            backend,
+            &[
+                ("OPENAI_MODEL", "local"),
+                ("TODO_MAX_CONVERSATIONS_PER_USER", "2"),
+            ],
+        )
         .await;
-    assert_eq!(status, 204);
-    api.chat("a third, now", None).await;
+        let api = stack.api(&unique_user("hoarder"));
+        let first = api.chat("hello", None).await["conversation_id"]
+            .as_i64()
+            .unwrap();
+        api.chat("hello again", None).await;
+        let (status, body) = api.try_chat("a third", None).await;
+        assert_eq!(status, 409, "[{backend:?}] {body}");
+        assert!(
+            body["detail"].as_str().unwrap().contains("2 conversations"),
+            "[{backend:?}] {body}"
+        );
+        // Another user's count is their own.
+        stack.api(&unique_user("other")).chat("hello", None).await;
+        // An existing conversation goes on; deleting one makes room, for one.
+        api.chat("still here", Some(first)).await;
+        let (status, _) = api
+            .send(Method::DELETE, &format!("/conversations/{first}"), None)
+            .await;
+        assert_eq!(status, 204, "[{backend:?}]");
+        api.chat("a third, now", None).await;
+        let (status, body) = api.try_chat("a fourth", None).await;
+        assert_eq!(status, 409, "[{backend:?}] {body}");
+    }
 }
 
 #[tokio::test]
