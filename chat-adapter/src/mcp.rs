@@ -7,7 +7,7 @@
 
 use std::{
     sync::{
-        Mutex,
+        Arc, Mutex,
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
@@ -110,7 +110,7 @@ impl ToolOutcome {
 pub struct McpGateway {
     url: String,
     http: reqwest::Client,
-    tools: Mutex<Option<(Instant, Vec<ToolSpec>)>>,
+    tools: Mutex<Option<(Instant, Arc<[ToolSpec]>)>>,
     next_id: AtomicU64,
     /// Set once a refusal has been logged, so a misconfiguration is loud but not a flood.
     refusal_logged: AtomicBool,
@@ -197,7 +197,8 @@ impl McpGateway {
 
     /// The tools' definitions for the model, fetched again after [`TOOLS_TTL`] or when a call
     /// names a tool todo-mcp no longer has.
-    pub async fn tools(&self, session: &McpSession<'_>) -> Result<Vec<ToolSpec>, McpError> {
+    /// The tool list, shared: fetched once per `TOOLS_TTL` and handed to every turn uncopied.
+    pub async fn tools(&self, session: &McpSession<'_>) -> Result<Arc<[ToolSpec]>, McpError> {
         if let Some((fetched, tools)) = &*self.lock_tools()
             && fetched.elapsed() < TOOLS_TTL
         {
@@ -213,7 +214,7 @@ impl McpGateway {
             )
             .await?
             .map_err(|(code, message)| McpError::Protocol(format!("{code}: {message}")))?;
-        let tools: Vec<ToolSpec> = listed
+        let tools: Arc<[ToolSpec]> = listed
             .tools
             .into_iter()
             .map(|tool| ToolSpec {
@@ -226,7 +227,7 @@ impl McpGateway {
         Ok(tools)
     }
 
-    fn lock_tools(&self) -> std::sync::MutexGuard<'_, Option<(Instant, Vec<ToolSpec>)>> {
+    fn lock_tools(&self) -> std::sync::MutexGuard<'_, Option<(Instant, Arc<[ToolSpec]>)>> {
         self.tools
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

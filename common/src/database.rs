@@ -13,11 +13,6 @@ use sqlx::{
 /// How long a call waits for a pooled connection before it fails cleanly instead of hanging.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
-/// A pooled PostgreSQL connection idle longer than this is pinged before it is handed out (one
-/// that went away meanwhile, say in a database restart or a Neon suspend, is replaced). sqlx's
-/// default pings on every acquire: under load that was a sixth of todo-mcp's CPU and an extra
-/// round trip per query, for connections sqlx had already pinged when they were released.
-const PING_IF_IDLE_FOR: Duration = Duration::from_secs(10);
 /// Writers on the embedded SQLite file wait this long for each other.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_FILE: &str = "todo.db";
@@ -105,15 +100,6 @@ impl Db {
                 let pool = PgPoolOptions::new()
                     .max_connections(max_connections)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
-                    .test_before_acquire(false)
-                    .before_acquire(|conn, meta| {
-                        Box::pin(async move {
-                            if meta.idle_for > PING_IF_IDLE_FOR {
-                                sqlx::Connection::ping(conn).await?;
-                            }
-                            Ok(true)
-                        })
-                    })
                     .connect_lazy_with(options);
                 Ok(Self::Postgres(pool))
             }
@@ -125,11 +111,9 @@ impl Db {
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
                     .foreign_keys(true);
-                // A connection to a local file does not go away while idle.
                 let pool = SqlitePoolOptions::new()
                     .max_connections(max_connections)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
-                    .test_before_acquire(false)
                     .connect_lazy_with(options);
                 Ok(Self::Sqlite(pool))
             }
