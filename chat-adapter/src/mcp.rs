@@ -195,9 +195,8 @@ impl McpGateway {
             .map_err(|e| McpError::Protocol(format!("unexpected {method} result: {e}")))
     }
 
-    /// The tools' definitions for the model, fetched again after [`TOOLS_TTL`] or when a call
-    /// names a tool todo-mcp no longer has.
-    /// The tool list, shared: fetched once per `TOOLS_TTL` and handed to every turn uncopied.
+    /// The tools' definitions for the model, shared by every turn (not copied for each), fetched
+    /// again after [`TOOLS_TTL`] or when a call names a tool todo-mcp no longer has.
     pub async fn tools(&self, session: &McpSession<'_>) -> Result<Arc<[ToolSpec]>, McpError> {
         if let Some((fetched, tools)) = &*self.lock_tools()
             && fetched.elapsed() < TOOLS_TTL

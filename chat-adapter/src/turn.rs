@@ -82,9 +82,8 @@ pub enum Start {
 pub struct PendingTurn {
     user: UserId,
     conversation: i64,
-    /// Whether the conversation holds messages before this turn's (a new one does not, and
-    /// its history is not read).
-    has_history: bool,
+    /// Created by this turn: no message precedes its user message, so no history is read.
+    new_conversation: bool,
     user_message: i64,
     message: String,
     client_message_id: Option<String>,
@@ -114,7 +113,7 @@ pub async fn start(app: &App, user: &UserId, request: ChatRequest) -> Result<Sta
         } => Ok(Start::Run(PendingTurn {
             user: user.clone(),
             conversation,
-            has_history: !new_conversation,
+            new_conversation,
             user_message,
             message: request.message,
             client_message_id: request.client_message_id,
@@ -165,7 +164,7 @@ pub async fn rewind(
         Some(message) => Ok(PendingTurn {
             user: user.clone(),
             conversation,
-            has_history: true,
+            new_conversation: false,
             user_message,
             message,
             client_message_id: None,
@@ -265,8 +264,9 @@ impl PendingTurn {
             error,
             tool_calls: Vec::new(),
         };
-        let stored = match self.has_history {
-            true => app
+        let stored = match self.new_conversation {
+            true => Vec::new(),
+            false => app
                 .store
                 .recent_messages(
                     &self.user,
@@ -276,7 +276,6 @@ impl PendingTurn {
                 )
                 .await
                 .map_err(|e| no_calls(AgentError::Storage(e)))?,
-            false => Vec::new(),
         };
         let messages = history::build(&stored, &self.message);
         let session = app.gateway.session(token, request_id);
