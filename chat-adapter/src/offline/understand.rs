@@ -831,8 +831,10 @@ pattern!(
     r"(?i)^(.+?)\s+(?:on|to|onto)\s+(?:my|the)\s+(?:to-?do\s+|task\s+)?(?:list|tasks|todos?)$"
 );
 pattern!(
+    // "remind me to call mom", "I need to renew my passport", "we have to book the vet": an
+    // obligation is a task, whoever shares the list ("we") as much as "I".
     IMPLICIT_ADD,
-    r"(?i)^(?:remind me(?:\s+to|\s+about)?|don'?t let me forget(?:\s+to|\s+about)?|do not let me forget(?:\s+to|\s+about)?|don'?t forget(?:\s+to|\s+about)?|do not forget(?:\s+to|\s+about)?|make sure i(?:\s+remember to)?|remember to|i\s+(?:really\s+|also\s+|still\s+|probably\s+|definitely\s+|seriously\s+)?(?:need|have|want|ought|got|plan|intend|am going|'m going|was going)\s+to(?:\s+remember\s+to)?|i\s+(?:really\s+|also\s+|still\s+|probably\s+|definitely\s+)?(?:must|should|gotta|shall|gonna)|i'?ve got to|i have got to|i will need to|i will have to|i'?ll need to|i'?ll have to|i need to remember to|need to|have to|gotta|got to|must|should|todo\s*:|to-?do\s*:|task\s*:|reminder\s*:|note to self\s*:?)\s*[:,-]?\s+(.+)$"
+    r"(?i)^(?:remind me(?:\s+to|\s+about)?|don'?t let me forget(?:\s+to|\s+about)?|do not let me forget(?:\s+to|\s+about)?|don'?t forget(?:\s+to|\s+about)?|do not forget(?:\s+to|\s+about)?|make sure i(?:\s+remember to)?|remember to|(?:i|we)(?:'m|'re|'ve|'ll|\s+am|\s+are|\s+was|\s+were|\s+have|\s+will)?\s+(?:(?:really|also|still|probably|definitely|seriously|just|honestly|actually|totally|finally)\s+)*(?:(?:need|have|want|ought|got|plan|intend|going)\s+to|must|should|gotta|shall|gonna)(?:\s+(?:(?:really|also|still|probably|definitely|seriously|just|honestly|actually|totally|finally)\s+)*(?:need|have|remember)\s+to)*(?:\s+(?:really|also|still|definitely|seriously|just|actually|finally))*|i need to remember to|need to|have to|gotta|got to|must|should|todo\s*:|to-?do\s*:|task\s*:|reminder\s*:|note to self\s*:?)\s*[:,-]?\s+(.+)$"
 );
 pattern!(
     // "jot down that I should return the books", "remind me that we need to renew the lease":
@@ -875,6 +877,32 @@ fn explicit_add(text: &str) -> Option<Add> {
     Some(add_of(&c[1], true))
 }
 
+/// "I need to talk", "we must be careful": an obligation (not "remind me to ...") whose action
+/// is one word or a state to be in says how someone feels as often as what to do, so it is
+/// asked about, never added.
+fn thin_obligation(prefix: &str, rest: &str) -> bool {
+    let said = words(prefix);
+    let obliges = said.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "need"
+                | "have"
+                | "must"
+                | "should"
+                | "got"
+                | "gotta"
+                | "ought"
+                | "shall"
+                | "gonna"
+                | "going"
+                | "want"
+                | "plan"
+        )
+    });
+    let action = words(rest);
+    obliges && (action.len() < 2 || action.first().is_some_and(|w| w == "be"))
+}
+
 fn implicit_add(text: &str) -> Option<Request> {
     if let Some(c) = IMPLICIT_ADD.captures(text) {
         let rest = c[1].trim();
@@ -892,7 +920,8 @@ fn implicit_add(text: &str) -> Option<Request> {
                 return Some(request);
             }
         }
-        return Some(Request::Add(add_of(rest, true)));
+        let prefix = &text[..c.get(1).map_or(0, |m| m.start())];
+        return Some(Request::Add(add_of(rest, !thin_obligation(prefix, rest))));
     }
     if let Some(c) = ON_LIST_SUFFIX.captures(text) {
         return Some(Request::Add(add_of(&c[1], true)));
@@ -1490,10 +1519,30 @@ mod tests {
                 "the car needs new tyres",
             ),
             ("I need to remember that the rent is due", "the rent is due"),
+            ("we have to book the vet", "book the vet"),
+            ("we'll need to renew the lease", "renew the lease"),
+            ("I'm going to need to call the bank", "call the bank"),
+            (
+                "we should really sort out the garage",
+                "sort out the garage",
+            ),
+            ("I'm gonna need to pick up the suit", "pick up the suit"),
         ] {
             assert_eq!(title(say).as_deref(), Some(expected), "{say}");
         }
         assert_eq!(title("create a new task"), None);
+        // A thin obligation is asked about; "remind me to" one word is still a task.
+        for (say, explicit) in [
+            ("I need to talk", false),
+            ("we must be careful", false),
+            ("we have to book the vet", true),
+            ("remind me to stretch", true),
+        ] {
+            match one(say) {
+                Request::Add(add) => assert_eq!(add.explicit, explicit, "{say}"),
+                other => panic!("{say}: {other:?}"),
+            }
+        }
         let Request::Add(add) = one("add buy milk, eggs and bread") else {
             panic!()
         };
