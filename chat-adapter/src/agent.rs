@@ -41,6 +41,10 @@ pub enum AgentError {
     Tools(#[from] McpError),
     #[error(transparent)]
     Storage(#[from] crate::store::StoreError),
+    /// A call made at most once (keyed) failed on the task database: the turn stops rather
+    /// than tell the user a change failed that an earlier attempt may already have made.
+    #[error("the task database failed a keyed {0} call")]
+    ToolsUnavailable(String),
     #[error("the turn reached its deadline")]
     Deadline,
     #[error("the turn was stopped by the client")]
@@ -188,6 +192,13 @@ impl Agent {
                     .instrument(tracing::info_span!("tool", name = %call.name))
                     .await;
                     match call_result {
+                        // A retry of the turn replays the call by its key and learns what it
+                        // really did; the model would only guess.
+                        Ok(Ok(outcome))
+                            if key.is_some() && outcome.error_code() == Some("unavailable") =>
+                        {
+                            return Err(fail(AgentError::ToolsUnavailable(call.name), records));
+                        }
                         Ok(Ok(outcome)) => outcome,
                         Ok(Err(e)) => return Err(fail(e.into(), records)),
                         Err(_) => return Err(fail(AgentError::Deadline, records)),

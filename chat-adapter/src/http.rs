@@ -414,7 +414,7 @@ async fn answer_turn(
             let _ = events.send(TurnEvent::Finished(status.as_u16(), body));
             return event_stream(receiver);
         }
-        Start::Replay { status, body } => return h::json(status, &body),
+        Start::Replay { status, body } => return turn_response(status, &body),
         Start::Run(pending) => pending,
     };
     if streams {
@@ -422,7 +422,7 @@ async fn answer_turn(
     }
     let cancel = CancellationToken::new();
     match tokio::spawn(pending.run(app, token, request_id, None, cancel)).await {
-        Ok((status, body)) => h::json(status, &body),
+        Ok((status, body)) => turn_response(status, &body),
         Err(e) => {
             tracing::error!(error = %e, "a chat turn's task failed");
             h::error(
@@ -431,6 +431,18 @@ async fn answer_turn(
             )
         }
     }
+}
+
+/// A turn's JSON answer. A 503 is a passing outage (a database, the task service): it says
+/// when to retry, and a retry with the same `client_message_id` carries on safely.
+fn turn_response(status: StatusCode, body: &Value) -> Response<Body> {
+    let mut response = h::json(status, body);
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+    }
+    response
 }
 
 /// Runs a turn on a task of its own and returns its events. A client that stops reading (it

@@ -17,6 +17,7 @@ use crate::{
     error::{ApiError, Result},
     history,
     http::App,
+    mcp::McpError,
     store::{Begin, Outcome, Reply},
 };
 
@@ -291,7 +292,7 @@ impl PendingTurn {
 
     /// Records a failed turn so the history says what really happened: calls that ran are
     /// stored with the failure as the reply, and a retry gets the same answer; a turn that
-    /// changed nothing may simply run again.
+    /// changed nothing, or whose calls a retry replays by their keys, may simply run again.
     async fn record_failure(
         &self,
         app: &App,
@@ -299,6 +300,16 @@ impl PendingTurn {
         failure: AgentFailure,
     ) -> (StatusCode, Value) {
         let stopped = matches!(failure.error, AgentError::Cancelled);
+        // Every call of a turn with a client message id is keyed, so a retry replays the
+        // calls that ran (changing nothing twice) and carries on where a passing outage
+        // stopped this attempt; recorded as final, the outage would be its answer for good.
+        let replayable = self.client_message_id.is_some()
+            && matches!(
+                failure.error,
+                AgentError::ToolsUnavailable(_)
+                    | AgentError::Tools(McpError::Unreachable(_))
+                    | AgentError::Storage(_)
+            );
         let mut error = ApiError::from(failure.error).in_conversation(self.conversation);
         error.tool_calls = failure.tool_calls;
         if stopped {
@@ -313,7 +324,7 @@ impl PendingTurn {
             };
         }
         let body = error.body();
-        let stored = if error.tool_calls.is_empty() {
+        let stored = if error.tool_calls.is_empty() || replayable {
             self.retryable(app).await
         } else {
             let reply = Reply {

@@ -190,3 +190,69 @@ async fn a_database_outage_loses_and_repeats_no_turn() {
         "every acknowledged turn exactly once"
     );
 }
+
+/// A keyed `add_task` that meets an outage of the task database is not answered as "not
+/// added": the turn answers 503 and stays retryable, and the client's retry (same id) runs it
+/// once the database is back. (Answered, the outage would be the message's answer for good,
+/// even where an earlier attempt had added the task.)
+#[tokio::test]
+async fn a_keyed_call_that_meets_a_database_outage_is_retried_not_answered() {
+    let real = PgUrl::parse(&postgres_url());
+    let proxy = Proxy::start(real.addr).await;
+    // Only todo-mcp loses its database; todo-chat keeps its own, to record the turn.
+    let mcp = Service::start(
+        &mcp_bin(),
+        &[],
+        &[("DATABASE_URL", &real.with_addr(proxy.addr))],
+    )
+    .await;
+    let chat = start_chat(
+        &postgres_url(),
+        &mcp.url("/mcp"),
+        &[("OPENAI_MODEL", "local")],
+    )
+    .await;
+    let api = Api::new(&chat, &unique_user("keyed-outage"));
+    let body = json!({ "message": "add a task to buy stamps", "client_message_id": "k1" });
+    let send = || async {
+        let response = api
+            .http
+            .post(api.url("/chat"))
+            .bearer_auth(&api.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let retry_after = response.headers().get("retry-after").cloned();
+        let status = response.status().as_u16();
+        (
+            status,
+            retry_after,
+            response.json::<Value>().await.expect("JSON"),
+        )
+    };
+
+    proxy.cut();
+    let (status, retry_after, failed) = send().await;
+    assert_eq!(status, 503, "{failed}");
+    assert!(retry_after.is_some(), "says when to retry");
+    assert!(
+        failed["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("task database"),
+        "{failed}"
+    );
+    proxy.restore().await;
+    let (status, _, answered) = send().await;
+    assert_eq!(status, 200, "{answered}");
+    assert_eq!(
+        answered["tool_calls"][0]["result"]["status"], "created",
+        "{answered}"
+    );
+    assert_eq!(titles(&api).await, ["buy stamps"]);
+    // The answer is now the message's for good: a third send replays it.
+    let (status, _, again) = send().await;
+    assert_eq!((status, &again), (200, &answered));
+    assert_eq!(titles(&api).await, ["buy stamps"]);
+}
