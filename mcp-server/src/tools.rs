@@ -334,7 +334,8 @@ pub struct TodoServer {
     store: TaskStore,
     principal: Principal,
     metrics: Arc<Metrics>,
-    tool_router: ToolRouter<Self>,
+    /// Shared: over HTTP every request gets its own copy of the server.
+    tool_router: Arc<ToolRouter<Self>>,
 }
 
 impl TodoServer {
@@ -343,7 +344,7 @@ impl TodoServer {
             store,
             principal,
             metrics,
-            tool_router: Self::tool_router(),
+            tool_router: Arc::new(Self::tool_router()),
         }
     }
 
@@ -351,7 +352,7 @@ impl TodoServer {
     pub fn with_tools(mut self, enabled: &EnabledTools) -> Self {
         for name in TOOL_NAMES {
             if !enabled.names().iter().any(|n| n == name) {
-                self.tool_router.disable_route(name);
+                Arc::make_mut(&mut self.tool_router).disable_route(name);
             }
         }
         self

@@ -120,9 +120,9 @@ pub(super) fn answer(
                 return Ok(Answered::No);
             };
             match action {
-                Choice::Status => {
+                Choice::Status { pending } => {
                     for task in &chosen {
-                        out.say(reply::status(task, true));
+                        out.say(reply::status(task, true, *pending));
                     }
                     out.memo.focus = chosen.last().map(|t| t.id);
                 }

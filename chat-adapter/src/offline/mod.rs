@@ -296,7 +296,8 @@ fn handle(request: &Request, state: &State, replay: &mut Replay, out: &mut Out) 
                 Resolved::One(task, evidence) => {
                     let sure = evidence.strength() == Strength::Strong;
                     out.say(match about {
-                        Asked::Done => reply::status(&task, sure),
+                        Asked::Done => reply::status(&task, sure, false),
+                        Asked::Pending => reply::status(&task, sure, true),
                         Asked::Advice(verb) => reply::advice(&task, *verb),
                         Asked::Consequence(verb) => reply::consequence(&task, *verb),
                     });
@@ -306,7 +307,9 @@ fn handle(request: &Request, state: &State, replay: &mut Replay, out: &mut Out) 
                     out.ask(
                         reply::choose(&tasks),
                         Pending::Choose {
-                            action: Choice::Status,
+                            action: Choice::Status {
+                                pending: *about == Asked::Pending,
+                            },
                             candidates: tasks.iter().map(|t| t.id).collect(),
                         },
                     );

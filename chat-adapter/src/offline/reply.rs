@@ -181,18 +181,24 @@ pub fn nothing_to_change(verb: &str) -> String {
     format!("There's nothing to {verb}: no task fits. I haven't changed anything.")
 }
 
-/// The answer to "did I …?", "is X done?".
-pub fn status(task: &Task, sure: bool) -> String {
+/// The answer to "did I …?", "is X done?", or with `asked_pending` to "is X still pending?".
+pub fn status(task: &Task, sure: bool, asked_pending: bool) -> String {
     let lead = if sure {
         String::new()
     } else {
         format!("If you mean {}: ", name(task))
     };
-    if task.completed {
-        format!("{lead}Yes: {} is done.", name(task))
+    let yes = if task.completed != asked_pending {
+        "Yes"
     } else {
-        format!("{lead}No: {} is still pending.", name(task))
-    }
+        "No"
+    };
+    let state = if task.completed {
+        "is done"
+    } else {
+        "is still pending"
+    };
+    format!("{lead}{yes}: {} {state}.", name(task))
 }
 
 pub fn advice(task: &Task, verb: Verb) -> String {

@@ -100,8 +100,14 @@ pub enum Pending {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "then", rename_all = "lowercase")]
 pub enum Choice {
-    Change { action: Action },
-    Status,
+    Change {
+        action: Action,
+    },
+    /// Then answer whether the chosen task is done (or, `pending`, whether it is still open).
+    Status {
+        #[serde(default)]
+        pending: bool,
+    },
 }
 
 /// The model's note stored with a reply.

@@ -63,6 +63,9 @@ pub struct Add {
 pub enum Asked {
     /// "did I …?", "is X done?"
     Done,
+    /// "is X still pending?", "do I still need to …?": the same fact, asked the other way
+    /// round, so its yes and no are the other way round too.
+    Pending,
     /// "should I delete X?"
     Advice(Verb),
     /// "what happens if I delete X?"
@@ -263,6 +266,14 @@ fn split_clauses(text: &str) -> Vec<String> {
             if left.is_empty() || right.is_empty() || !REQUEST_START.is_match(right) {
                 continue;
             }
+            // "rename it to invoice Dana and Mark": a word that can start a request, but no
+            // request follows it, so the clause goes on.
+            let next = CLAUSE_BREAK
+                .find(right)
+                .map_or(right, |n| &right[..n.start()]);
+            if matches!(clause_request(&normalize(next)), Request::Unclear { .. }) {
+                continue;
+            }
             // Commas inside an add are a list of items, not clauses ("add milk, eggs").
             if is_inside_quotes(&rest, m.start()) {
                 continue;
@@ -326,6 +337,43 @@ fn chat(text: &str) -> Option<ChatKind> {
     if text.is_empty() {
         return Some(ChatKind::Help);
     }
+    one_chat(text).or_else(|| chat_pieces(text))
+}
+
+/// "thanks, that's all for today", "ok cool, see you tomorrow": small talk made of small
+/// talk. It is answered as its last piece that says more than "ok".
+fn chat_pieces(text: &str) -> Option<ChatKind> {
+    let pieces: Vec<&str> = CHAT_PIECE_BREAK
+        .split(text)
+        .map(trim_punct)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if pieces.len() < 2 {
+        return None;
+    }
+    let kinds = pieces
+        .iter()
+        .map(|p| one_chat(p))
+        .collect::<Option<Vec<_>>>()?;
+    // Help and off-topic talk mixed with courtesies are better answered by the whole message's
+    // own reading (the caller's), so only courtesies combine.
+    if kinds
+        .iter()
+        .any(|k| matches!(k, ChatKind::Help | ChatKind::OffTopic))
+    {
+        return None;
+    }
+    kinds
+        .iter()
+        .rev()
+        .find(|k| **k != ChatKind::Ack)
+        .or(kinds.last())
+        .copied()
+}
+
+pattern!(CHAT_PIECE_BREAK, r"(?i)\s*[,;.!]+\s*|\s+(?:and|but)\s+");
+
+fn one_chat(text: &str) -> Option<ChatKind> {
     [
         (&*GREETING, ChatKind::Greeting),
         (&*THANKS, ChatKind::Thanks),
@@ -544,10 +592,17 @@ fn question(text: &str) -> Option<Request> {
     if let Some(c) = IS_IT_DONE
         .captures(text)
         .or_else(|| GET_DONE.captures(text))
-        .or_else(|| IS_IT_PENDING.captures(text))
-        .or_else(|| STILL_NEED.captures(text))
     {
         return Some(status_of(&c[1]));
+    }
+    if let Some(c) = IS_IT_PENDING
+        .captures(text)
+        .or_else(|| STILL_NEED.captures(text))
+    {
+        return Some(Request::Status {
+            target: statement_reference(&c[1]),
+            about: Asked::Pending,
+        });
     }
     if let Some(c) = IS_PARTICIPLE.captures(text)
         && super::matching::is_past_tense(&c[2])
@@ -1687,6 +1742,52 @@ mod tests {
             }]
         );
         assert_eq!(parse("buy salt and pepper").len(), 1);
+        // A name that is also a verb ends no clause when no request follows it.
+        let renamed = parse("rename the invoice task to send invoice to Dana and Mark");
+        assert!(
+            matches!(renamed.as_slice(), [Request::Change { action: Action::Update { title: Some(t), .. }, .. }] if t.ends_with("Dana and Mark")),
+            "{renamed:?}"
+        );
+        assert_eq!(
+            parse("rename task 1 to pay rent and mark task 2 done").len(),
+            2
+        );
+    }
+
+    #[test]
+    fn small_talk_made_of_small_talk() {
+        assert_eq!(chat("thanks, that's all for today"), Some(ChatKind::Bye));
+        assert_eq!(chat("cool, thanks!"), Some(ChatKind::Thanks));
+        assert_eq!(chat("ok, ok"), Some(ChatKind::Ack));
+        assert_eq!(chat("thanks, and add milk"), None);
+        assert_eq!(chat("hi, what can you do?"), None);
+    }
+
+    #[test]
+    fn asked_whether_pending_is_asked_the_other_way_round() {
+        for say in [
+            "is the car insurance still on my list?",
+            "do I still need to call mom?",
+        ] {
+            let asked = parse(say);
+            assert!(
+                matches!(
+                    asked.as_slice(),
+                    [Request::Status {
+                        about: Asked::Pending,
+                        ..
+                    }]
+                ),
+                "{say}: {asked:?}"
+            );
+        }
+        assert!(matches!(
+            parse("is the car insurance done?").as_slice(),
+            [Request::Status {
+                about: Asked::Done,
+                ..
+            }]
+        ));
     }
 
     /// Small talk, other languages and odd input are never read as a change or an add.
