@@ -4,7 +4,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 use todo_common::{
-    database::{Db, Migrations},
+    database::{Db, EmbeddedMigrations, Migrations},
     identity::UserId,
     with_pool,
 };
@@ -15,21 +15,28 @@ use crate::agent::ToolCallRecord;
 #[error("conversation storage failed: {0}")]
 pub struct StoreError(#[from] sqlx::Error);
 
+/// Every file of `migrations/postgres` and `migrations/sqlite`, oldest first.
+const MIGRATIONS: EmbeddedMigrations = todo_common::embed_migrations!(
+    "20261124000002_conversations.sql",
+    "20261126000003_message_memo.sql",
+    "20261126000004_titles_and_turns.sql",
+    "20261126000005_feedback.sql",
+    "20261126000006_conversation_counts.sql",
+);
+
 pub fn migrations() -> Migrations {
-    Migrations::new(
-        "_todo_chat_migrations",
-        sqlx::migrate!("migrations/postgres"),
-        sqlx::migrate!("migrations/sqlite"),
-    )
+    Migrations::new("_todo_chat_migrations", &MIGRATIONS)
 }
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
-pub struct Conversation {
-    pub id: i64,
-    /// The user's rename, else the first user message (shortened); `None` while empty.
-    pub title: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+todo_common::row_struct! {
+    #[derive(Clone, Debug, Serialize)]
+    pub struct Conversation {
+        pub id: i64,
+        /// The user's rename, else the first user message (shortened); `None` while empty.
+        pub title: Option<String>,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+    }
 }
 
 /// A query of conversations with their titles (the user's rename, else the first user
@@ -116,26 +123,29 @@ pub struct Reply<'a> {
     pub memo: Option<&'a serde_json::Value>,
 }
 
-#[derive(sqlx::FromRow)]
-struct TurnRow {
-    conversation_id: i64,
-    user_message_id: i64,
-    state: String,
-    status: Option<i32>,
-    answer: Option<String>,
-    started_at: DateTime<Utc>,
+todo_common::row_struct! {
+    struct TurnRow {
+        conversation_id: i64,
+        user_message_id: i64,
+        state: String,
+        status: Option<i32>,
+        answer: Option<String>,
+        started_at: DateTime<Utc>,
+    }
 }
 
-/// A stored message. `tool_calls` is kept as the JSON text it was stored as.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct StoredMessage {
-    pub id: i64,
-    pub role: String,
-    pub content: String,
-    pub tool_calls: Option<String>,
-    /// The model's memo for an assistant reply (JSON), see `ModelTurn::Reply`.
-    pub memo: Option<String>,
-    pub created_at: DateTime<Utc>,
+todo_common::row_struct! {
+    /// A stored message. `tool_calls` is kept as the JSON text it was stored as.
+    #[derive(Clone, Debug)]
+    pub struct StoredMessage {
+        pub id: i64,
+        pub role: String,
+        pub content: String,
+        pub tool_calls: Option<String>,
+        /// The model's memo for an assistant reply (JSON), see `ModelTurn::Reply`.
+        pub memo: Option<String>,
+        pub created_at: DateTime<Utc>,
+    }
 }
 
 impl StoredMessage {
@@ -624,5 +634,16 @@ impl ChatStore {
                 Some(stored)
             }
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_migration_file_is_embedded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        super::MIGRATIONS
+            .check(root)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 }

@@ -5,6 +5,7 @@ pub mod database;
 pub mod http;
 pub mod identity;
 pub mod probe;
+pub mod row;
 pub mod telemetry;
 
 /// The contract's MCP tools (LOCKED names). Metrics label only these, so a misbehaving client

@@ -15,7 +15,7 @@ use std::{
 
 use chrono::{DateTime, SubsecRound, Utc};
 use todo_common::{
-    database::{Db, Migrations},
+    database::{Db, EmbeddedMigrations, Migrations},
     identity::UserId,
     with_pool,
 };
@@ -53,19 +53,36 @@ pub struct TaskPage {
     pub total: i64,
 }
 
-#[derive(sqlx::FromRow)]
+/// A task of a page, with the count of all the tasks the page is taken from.
 struct PagedTask {
-    #[sqlx(flatten)]
     task: Task,
     total: i64,
 }
 
+impl<'r, R: sqlx::Row> sqlx::FromRow<'r, R> for PagedTask
+where
+    Task: sqlx::FromRow<'r, R>,
+    &'static str: sqlx::ColumnIndex<R>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+        Ok(Self {
+            task: Task::from_row(row)?,
+            total: sqlx::Row::try_get(row, "total")?,
+        })
+    }
+}
+
+/// Every file of `migrations/postgres` and `migrations/sqlite`, oldest first.
+const MIGRATIONS: EmbeddedMigrations = todo_common::embed_migrations!(
+    "20261124000001_tasks.sql",
+    "20261125000001_task_numbers.sql",
+    "20261126000002_idempotent_calls.sql",
+    "20261126000003_one_list_index.sql",
+);
+
 pub fn migrations() -> Migrations {
-    Migrations::new(
-        "_todo_mcp_migrations",
-        sqlx::migrate!("migrations/postgres"),
-        sqlx::migrate!("migrations/sqlite"),
-    )
+    Migrations::new("_todo_mcp_migrations", &MIGRATIONS)
 }
 
 #[derive(Clone, Debug)]
@@ -502,5 +519,16 @@ impl TaskStore {
             Ok(change_statement!(self, owner, once, query))
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_migration_file_is_embedded() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        super::MIGRATIONS
+            .check(root)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 }

@@ -7,24 +7,26 @@ use serde::{Deserialize, Serialize};
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 1000;
 
-/// A task as the tools and the REST façade return it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema, sqlx::FromRow)]
-pub struct Task {
-    /// The task's number in the user's list.
-    #[schemars(schema_with = "task_number_schema")]
-    pub id: i64,
-    /// The title, 1 to 200 characters.
-    pub title: String,
-    /// The longer details, or null when there are none.
-    pub description: Option<String>,
-    /// Whether the task is done.
-    pub completed: bool,
-    /// When the task was added (RFC 3339, UTC).
-    #[schemars(schema_with = "timestamp_schema")]
-    pub created_at: DateTime<Utc>,
-    /// When the task last changed (RFC 3339, UTC).
-    #[schemars(schema_with = "timestamp_schema")]
-    pub updated_at: DateTime<Utc>,
+todo_common::row_struct! {
+    /// A task as the tools and the REST façade return it.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+    pub struct Task {
+        /// The task's number in the user's list.
+        #[schemars(schema_with = "task_number_schema")]
+        pub id: i64,
+        /// The title, 1 to 200 characters.
+        pub title: String,
+        /// The longer details, or null when there are none.
+        pub description: Option<String>,
+        /// Whether the task is done.
+        pub completed: bool,
+        /// When the task was added (RFC 3339, UTC).
+        #[schemars(schema_with = "timestamp_schema")]
+        pub created_at: DateTime<Utc>,
+        /// When the task last changed (RFC 3339, UTC).
+        #[schemars(schema_with = "timestamp_schema")]
+        pub updated_at: DateTime<Utc>,
+    }
 }
 
 /// A task number in a schema: a plain integer from 1. Not schemars' `"format": "int64"`, which

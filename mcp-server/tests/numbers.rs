@@ -4,8 +4,6 @@
 
 mod support;
 
-use std::borrow::Cow;
-
 use futures::future::join_all;
 use serde_json::{Value, json};
 use support::{
@@ -324,13 +322,10 @@ impl FreshDatabase {
 /// Only the first migration (the schema before per-user numbers), tracked where
 /// `todo-mcp migrate` looks.
 fn first_migration_only() -> Migrations {
-    let mut postgres = sqlx::migrate!("migrations/postgres");
-    let mut sqlite = sqlx::migrate!("migrations/sqlite");
-    for migrator in [&mut postgres, &mut sqlite] {
-        assert!(migrator.migrations.len() > 1, "a later migration exists");
-        migrator.migrations = Cow::Owned(migrator.migrations[..1].to_vec());
-    }
-    Migrations::new("_todo_mcp_migrations", postgres, sqlite)
+    Migrations::new(
+        "_todo_mcp_migrations",
+        &todo_common::embed_migrations!("20261124000001_tasks.sql"),
+    )
 }
 
 #[tokio::test]
