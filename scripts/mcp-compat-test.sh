@@ -137,10 +137,12 @@ text = open(sys.argv[1]).read()
 for i, block in enumerate(re.findall(r"```sh\n(.*?)```", text, re.S), 1):
     open(f"{sys.argv[2]}/{i}.sh", "w").write(block)
 PY
-# A checkout as fresh as a clone, with the binary built, in which `make dev` runs: its secret and
-# MCP URL in .dev/ are those of the server started above (scripts/dev.sh writes both files).
+# A checkout as fresh as a clone, with the binary where `make build` and `make dev` put it, in
+# which `make dev` runs: its secret and MCP URL in .dev/ are those of the server started above
+# (scripts/dev.sh writes both files).
 fresh_clone() {
-  rm -rf "$1"; mkdir -p "$1/target/release"; ln -s "$bin" "$1/target/release/todo-mcp"
+  rm -rf "$1"; mkdir -p "$1/target/release" "$1/target/debug"
+  ln -s "$bin" "$1/target/release/todo-mcp"; ln -s "$bin" "$1/target/debug/todo-mcp"
 }
 # check_answers FILE CHECK...: the JSON-RPC answers in FILE (one per line) against python checks
 check_answers() {
