@@ -638,12 +638,4 @@ impl ChatStore {
 }
 
 #[cfg(test)]
-mod tests {
-    #[test]
-    fn every_migration_file_is_embedded() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        super::MIGRATIONS
-            .check(root)
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
-}
+todo_common::test_every_migration_is_embedded!(MIGRATIONS);

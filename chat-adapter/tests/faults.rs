@@ -213,27 +213,9 @@ async fn a_keyed_call_that_meets_a_database_outage_is_retried_not_answered() {
     )
     .await;
     let api = Api::new(&chat, &unique_user("keyed-outage"));
-    let body = json!({ "message": "add a task to buy stamps", "client_message_id": "k1" });
-    let send = || async {
-        let response = api
-            .http
-            .post(api.url("/chat"))
-            .bearer_auth(&api.token)
-            .json(&body)
-            .send()
-            .await
-            .expect("request");
-        let retry_after = response.headers().get("retry-after").cloned();
-        let status = response.status().as_u16();
-        (
-            status,
-            retry_after,
-            response.json::<Value>().await.expect("JSON"),
-        )
-    };
-
+    let send = || api.chat_with_id("add a task to buy stamps", "k1", None);
     proxy.cut();
-    let (status, retry_after, failed) = send().await;
+    let (status, failed, retry_after) = send().await;
     assert_eq!(status, 503, "{failed}");
     assert!(retry_after.is_some(), "says when to retry");
     assert!(
@@ -244,7 +226,7 @@ async fn a_keyed_call_that_meets_a_database_outage_is_retried_not_answered() {
         "{failed}"
     );
     proxy.restore().await;
-    let (status, _, answered) = send().await;
+    let (status, answered, _) = send().await;
     assert_eq!(status, 200, "{answered}");
     assert_eq!(
         answered["tool_calls"][0]["result"]["status"], "created",
@@ -252,7 +234,7 @@ async fn a_keyed_call_that_meets_a_database_outage_is_retried_not_answered() {
     );
     assert_eq!(titles(&api).await, ["buy stamps"]);
     // The answer is now the message's for good: a third send replays it.
-    let (status, _, again) = send().await;
+    let (status, again, _) = send().await;
     assert_eq!((status, &again), (200, &answered));
     assert_eq!(titles(&api).await, ["buy stamps"]);
 }

@@ -16,39 +16,6 @@ use support::{
     mcp_bin, start_chat, tool_names, unique_user,
 };
 
-/// A turn with a client_message_id: status, body and Retry-After.
-async fn chat_with_id(
-    api: &Api,
-    message: &str,
-    id: &str,
-    conversation: Option<i64>,
-) -> (u16, Value, Option<String>) {
-    let mut body = json!({ "message": message, "client_message_id": id });
-    if let Some(conversation) = conversation {
-        body["conversation_id"] = json!(conversation);
-    }
-    let response = api
-        .http
-        .post(api.url("/chat"))
-        .bearer_auth(&api.token)
-        .json(&body)
-        .send()
-        .await
-        .expect("request");
-    let status = response.status().as_u16();
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let text = response.text().await.unwrap_or_default();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-        retry_after,
-    )
-}
-
 /// The events of a streamed answer, as (name, data).
 async fn stream_chat(api: &Api, body: Value) -> (u16, String, Vec<(String, Value)>) {
     let response = api
@@ -94,13 +61,16 @@ async fn a_retried_message_runs_once_and_gets_the_first_answer() {
     for backend in BACKENDS {
         let stack = Stack::start(backend).await;
         let api = stack.api(&unique_user("retry"));
-        let (status, first, _) = chat_with_id(&api, "add a task to buy milk", "msg-1", None).await;
+        let (status, first, _) = api
+            .chat_with_id("add a task to buy milk", "msg-1", None)
+            .await;
         assert_eq!(status, 200, "[{backend:?}] {first}");
         assert_eq!(tool_names(&first), ["add_task"]);
         let conversation = first["conversation_id"].as_i64().unwrap();
         for _ in 0..2 {
-            let (status, again, _) =
-                chat_with_id(&api, "add a task to buy milk", "msg-1", None).await;
+            let (status, again, _) = api
+                .chat_with_id("add a task to buy milk", "msg-1", None)
+                .await;
             assert_eq!(
                 (status, &again),
                 (200, &first),
@@ -118,13 +88,15 @@ async fn a_retried_message_runs_once_and_gets_the_first_answer() {
             "[{backend:?}] the user message is stored once"
         );
         // A new id is a new turn; the same id for another user is that user's own.
-        let (status, second, _) =
-            chat_with_id(&api, "add a task to buy milk", "msg-2", Some(conversation)).await;
+        let (status, second, _) = api
+            .chat_with_id("add a task to buy milk", "msg-2", Some(conversation))
+            .await;
         assert_eq!(status, 200, "{second}");
         assert_eq!(api.tasks().await.len(), 2);
         let other = stack.api(&unique_user("retry-other"));
-        let (status, theirs, _) =
-            chat_with_id(&other, "add a task to call mom", "msg-1", None).await;
+        let (status, theirs, _) = other
+            .chat_with_id("add a task to call mom", "msg-1", None)
+            .await;
         assert_eq!(status, 200, "{theirs}");
         assert_eq!(tool_names(&theirs), ["add_task"], "ids are per user");
         assert_eq!(other.tasks().await.len(), 1);
@@ -135,7 +107,7 @@ async fn a_retried_message_runs_once_and_gets_the_first_answer() {
 async fn concurrent_duplicates_run_once() {
     let stack = Stack::start(Backend::Postgres).await;
     let api = stack.api(&unique_user("dupes"));
-    let attempts = (0..8).map(|_| chat_with_id(&api, "add a task to pay rent", "same", None));
+    let attempts = (0..8).map(|_| api.chat_with_id("add a task to pay rent", "same", None));
     let results = join_all(attempts).await;
     let answers: Vec<&Value> = results
         .iter()
@@ -170,9 +142,9 @@ async fn a_turn_that_failed_before_changing_anything_runs_again_on_retry() {
     let base = fake.base_url();
     let stack = Stack::with_openai(Backend::Sqlite, &base, &[]).await;
     let api = stack.api(&unique_user("failed-once"));
-    let (status, failed, _) = chat_with_id(&api, "add water plants", "m", None).await;
+    let (status, failed, _) = api.chat_with_id("add water plants", "m", None).await;
     assert_eq!(status, 502, "{failed}");
-    let (status, retried, _) = chat_with_id(&api, "add water plants", "m", None).await;
+    let (status, retried, _) = api.chat_with_id("add water plants", "m", None).await;
     assert_eq!(status, 200, "{retried}");
     assert_eq!(retried["response"], "Added 'water plants'.");
     assert_eq!(api.tasks().await.len(), 1);
@@ -202,7 +174,7 @@ async fn the_deadline_ends_a_turn_with_504_listing_the_calls_that_ran() {
     let stack = Stack::with_openai(Backend::Sqlite, &base, &[("TODO_TURN_DEADLINE", "1s")]).await;
     let api = stack.api(&unique_user("deadline"));
     let started = std::time::Instant::now();
-    let (status, body, _) = chat_with_id(&api, "add slow one", "late", None).await;
+    let (status, body, _) = api.chat_with_id("add slow one", "late", None).await;
     assert_eq!(status, 504, "{body}");
     assert!(
         started.elapsed() < Duration::from_secs(4),
@@ -215,7 +187,7 @@ async fn the_deadline_ends_a_turn_with_504_listing_the_calls_that_ran() {
     );
     assert_eq!(api.tasks().await.len(), 1);
     // A retry gets the same answer and runs nothing again.
-    let (status, again, _) = chat_with_id(&api, "add slow one", "late", None).await;
+    let (status, again, _) = api.chat_with_id("add slow one", "late", None).await;
     assert_eq!((status, &again), (504, &body));
     assert_eq!(api.tasks().await.len(), 1);
     assert_eq!(
@@ -326,7 +298,9 @@ async fn closing_a_stream_stops_the_turn_before_its_next_step() {
         .map(|t| t["title"].clone())
         .collect();
     assert_eq!(titles, [json!("first")], "the second call never ran");
-    let (status, answer, _) = chat_with_id(&api, "add first and second", "stop-me", None).await;
+    let (status, answer, _) = api
+        .chat_with_id("add first and second", "stop-me", None)
+        .await;
     assert_eq!(status, 200, "{answer}");
     assert!(
         answer["response"].as_str().unwrap().starts_with("Stopped"),

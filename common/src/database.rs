@@ -117,6 +117,21 @@ macro_rules! embed_migrations {
     };
 }
 
+/// The test that `$migrations` (an [`EmbeddedMigrations`]) names every file of the calling
+/// crate's migrations directories, so that a new file left out of it fails the tests.
+#[macro_export]
+macro_rules! test_every_migration_is_embedded {
+    ($migrations:path) => {
+        #[test]
+        fn every_migration_file_is_embedded() {
+            let root = ::std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+            if let Err(e) = $migrations.check(root) {
+                panic!("{e}");
+            }
+        }
+    };
+}
+
 impl EmbeddedMigrations {
     fn migrator(&self, sqls: &'static [&'static str]) -> Migrator {
         let migrations = self
@@ -130,7 +145,8 @@ impl EmbeddedMigrations {
                 let kind = MigrationType::from_filename(rest);
                 let description = rest.trim_end_matches(kind.suffix()).replace('_', " ");
                 Migration::new(
-                    // A name without a version sorts first and fails the crates' `every_migration_file_is_embedded` tests.
+                    // A name without a version sorts first, and fails
+                    // `test_every_migration_is_embedded!`.
                     version.parse().unwrap_or_default(),
                     description.into(),
                     kind,
@@ -143,8 +159,7 @@ impl EmbeddedMigrations {
     }
 
     /// Every `.sql` file of `crate_dir`'s two migrations directories is named, and every name
-    /// is such a file with a version: a crate's test calls this, so a new migration file that
-    /// was not added to `embed_migrations!` fails the tests.
+    /// is such a file with a version (see `test_every_migration_is_embedded!`).
     pub fn check(&self, crate_dir: &Path) -> Result<(), String> {
         let mut named: Vec<&str> = self.names.to_vec();
         named.sort_unstable();

@@ -128,6 +128,39 @@ impl Api {
         self.send(reqwest::Method::POST, "/chat", Some(body)).await
     }
 
+    /// A turn with a client_message_id: status, body and Retry-After.
+    pub async fn chat_with_id(
+        &self,
+        message: &str,
+        id: &str,
+        conversation: Option<i64>,
+    ) -> (u16, Value, Option<String>) {
+        let mut body = json!({ "message": message, "client_message_id": id });
+        if let Some(conversation) = conversation {
+            body["conversation_id"] = json!(conversation);
+        }
+        let response = self
+            .http
+            .post(self.url("/chat"))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let text = response.text().await.unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::Null),
+            retry_after,
+        )
+    }
+
     pub async fn tasks(&self) -> Vec<Value> {
         let (status, body) = self.send(reqwest::Method::GET, "/tasks", None).await;
         assert_eq!(status, 200, "{body}");
