@@ -313,7 +313,7 @@ pattern!(
 );
 pattern!(
     BYE,
-    r"(?i)^(?:bye+|goodbye|good bye|bye bye|see you(?: later| soon| tomorrow)?|see ya|later|cya|good ?night|night|ttyl|talk (?:to you )?later|catch you later|(?:i|we)(?:'ve| have)? (?:got to|gotta|have to|need to|must|should) (?:go|leave|run|head out|head off|get going|be going|sign off|log off|dash|split|bounce|jet)(?: now| soon| for now| real quick| bye)?|(?:gotta|got to|have to|need to|must) (?:go|run|leave|dash|head out)(?: now| for now)?|i'?m (?:off|leaving|heading out|logging off|done for (?:now|today|the day))|that'?s all for (?:now|today))$"
+    r"(?i)^(?:bye+|goodbye|good bye|bye bye|see you(?: later| soon| tomorrow)?|see ya|later|cya|good ?night|night|ttyl|talk (?:to you )?later|catch you later|(?:i|we)(?:'ve| have)? (?:got to|gotta|have to|need to|must|should) (?:go|leave|run|head out|head off|get going|be going|sign off|log off|dash|split|bounce|jet)(?: now| soon| for now| real quick| bye)?|(?:gotta|got to|have to|need to|must) (?:go|run|leave|dash|head out)(?: now| for now)?|i'?m (?:off|leaving|heading out|logging off|done for (?:now|today|the day))|that'?s all for (?:now|today))(?:\s+(?:for now|for today|for the day|then|now))?$"
 );
 pattern!(
     DISMISS,
@@ -1759,6 +1759,7 @@ mod tests {
         assert_eq!(chat("thanks, that's all for today"), Some(ChatKind::Bye));
         assert_eq!(chat("cool, thanks!"), Some(ChatKind::Thanks));
         assert_eq!(chat("ok, ok"), Some(ChatKind::Ack));
+        assert_eq!(chat("cheers, bye for now"), Some(ChatKind::Bye));
         assert_eq!(chat("thanks, and add milk"), None);
         assert_eq!(chat("hi, what can you do?"), None);
     }
