@@ -127,12 +127,12 @@ impl From<AgentError> for ApiError {
         match e {
             AgentError::Tools(e) => e.into(),
             AgentError::Storage(e) => e.into(),
+            // Only a turn fails this way; its answer gets `Retry-After` where it is sent.
             AgentError::ToolsUnavailable(_) => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The task database is unavailable right now; your message was saved, try again shortly.",
             )
-            .caused_by(e)
-            .retry_after(Duration::from_secs(2)),
+            .caused_by(e),
             AgentError::Model(e) => {
                 let (status, detail) = match &e {
                     ModelError::Unreachable(_) => (
