@@ -82,7 +82,7 @@ impl TurnRate {
 pub struct App {
     pub keys: JwtKeys,
     pub store: ChatStore,
-    pub migrations: Migrations,
+    pub migrations: &'static Migrations,
     pub gateway: McpGateway,
     pub agent: Agent,
     pub metrics: Metrics,
@@ -226,7 +226,7 @@ async fn readiness(app: &App) -> Response<Body> {
         .map(|user| app.keys.mint(&user, Duration::from_secs(60)))
         .unwrap_or_default();
     let (db, mcp) = tokio::join!(
-        app.store.db().ready(&app.migrations, READY_WITHIN),
+        app.store.db().ready(app.migrations, READY_WITHIN),
         app.gateway.ready(&probe_token, READY_WITHIN)
     );
     let mut causes = Vec::new();

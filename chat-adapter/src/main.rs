@@ -115,13 +115,13 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Health { listen, probe } => Ok(probe.check(listen.listen).await?),
         Command::Migrate(args) => {
             let db = args.connect()?;
-            db.migrate(&store::migrations()).await?;
+            db.migrate(store::migrations()).await?;
             tracing::info!(backend = db.backend(), "migrations applied");
             Ok(())
         }
         Command::Serve(args) => {
             let keys = args.secret.keys()?;
-            let db = args.db.open(&store::migrations()).await?;
+            let db = args.db.open(store::migrations()).await?;
             let model = choose_model(&args)?;
             let gateway = McpGateway::new(args.mcp_server_url.clone())?;
             let listen = args.listen.listen;

@@ -1,6 +1,8 @@
 //! Conversations and messages: the only state of a chat turn, kept in the database so any
 //! replica, or a restarted one, continues any conversation.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 use todo_common::{
@@ -24,8 +26,11 @@ const MIGRATIONS: EmbeddedMigrations = todo_common::embed_migrations!(
     "20261126000006_conversation_counts.sql",
 );
 
-pub fn migrations() -> Migrations {
-    Migrations::new("_todo_chat_migrations", &MIGRATIONS)
+/// Made once per process (each migration's checksum is computed from its SQL).
+pub fn migrations() -> &'static Migrations {
+    static MADE: LazyLock<Migrations> =
+        LazyLock::new(|| Migrations::new("_todo_chat_migrations", &MIGRATIONS));
+    &MADE
 }
 
 todo_common::row_struct! {

@@ -49,7 +49,7 @@ pub struct HttpSettings {
 struct App {
     store: TaskStore,
     /// The schema this version needs, for readiness.
-    migrations: Migrations,
+    migrations: &'static Migrations,
     metrics: Arc<Metrics>,
     endpoint: McpEndpoint,
 }
@@ -134,7 +134,7 @@ async fn dispatch(app: Arc<App>, request: Request<Incoming>) -> Response<Body> {
         (&Method::GET, "/healthz" | "/livez") => h::text(StatusCode::OK, "ok"),
         // Ready once the database answers within the bound with every migration applied.
         (&Method::GET, "/readyz") => {
-            match app.store.db().ready(&app.migrations, READY_WITHIN).await {
+            match app.store.db().ready(app.migrations, READY_WITHIN).await {
                 Ok(()) => h::text(StatusCode::OK, "ready"),
                 Err(e) => h::text(StatusCode::SERVICE_UNAVAILABLE, format!("database: {e}")),
             }

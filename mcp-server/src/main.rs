@@ -224,7 +224,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Migrate(args) => {
             let db = args.connect()?;
-            db.migrate(&store::migrations()).await?;
+            db.migrate(store::migrations()).await?;
             tracing::info!(backend = db.backend(), "migrations applied");
             Ok(())
         }
@@ -248,6 +248,6 @@ struct StoreArgs {
 }
 
 async fn open_store(args: &StoreArgs) -> anyhow::Result<TaskStore> {
-    let db = args.db.open(&store::migrations()).await?;
+    let db = args.db.open(store::migrations()).await?;
     Ok(TaskStore::new(db).with_max_tasks(args.max_tasks_per_user))
 }

@@ -10,7 +10,7 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{Arc, LazyLock, Mutex},
 };
 
 use chrono::{DateTime, SubsecRound, Utc};
@@ -81,8 +81,11 @@ const MIGRATIONS: EmbeddedMigrations = todo_common::embed_migrations!(
     "20261126000003_one_list_index.sql",
 );
 
-pub fn migrations() -> Migrations {
-    Migrations::new("_todo_mcp_migrations", &MIGRATIONS)
+/// Made once per process (each migration's checksum is computed from its SQL).
+pub fn migrations() -> &'static Migrations {
+    static MADE: LazyLock<Migrations> =
+        LazyLock::new(|| Migrations::new("_todo_mcp_migrations", &MIGRATIONS));
+    &MADE
 }
 
 #[derive(Clone, Debug)]

@@ -266,16 +266,16 @@ fn split_clauses(text: &str) -> Vec<String> {
             if left.is_empty() || right.is_empty() || !REQUEST_START.is_match(right) {
                 continue;
             }
+            // Commas inside an add are a list of items, not clauses ("add milk, eggs").
+            if is_inside_quotes(&rest, m.start()) {
+                continue;
+            }
             // "rename it to invoice Dana and Mark": a word that can start a request, but no
             // request follows it, so the clause goes on.
             let next = CLAUSE_BREAK
                 .find(right)
                 .map_or(right, |n| &right[..n.start()]);
             if matches!(clause_request(&normalize(next)), Request::Unclear { .. }) {
-                continue;
-            }
-            // Commas inside an add are a list of items, not clauses ("add milk, eggs").
-            if is_inside_quotes(&rest, m.start()) {
                 continue;
             }
             let left_request = clause_request(&normalize(left));
@@ -593,16 +593,13 @@ fn question(text: &str) -> Option<Request> {
         .captures(text)
         .or_else(|| GET_DONE.captures(text))
     {
-        return Some(status_of(&c[1]));
+        return Some(status_of(&c[1], Asked::Done));
     }
     if let Some(c) = IS_IT_PENDING
         .captures(text)
         .or_else(|| STILL_NEED.captures(text))
     {
-        return Some(Request::Status {
-            target: statement_reference(&c[1]),
-            about: Asked::Pending,
-        });
+        return Some(status_of(&c[1], Asked::Pending));
     }
     if let Some(c) = IS_PARTICIPLE.captures(text)
         && super::matching::is_past_tense(&c[2])
@@ -625,17 +622,17 @@ fn question(text: &str) -> Option<Request> {
             .is_some_and(|w| matches!(w.as_str(), "add" | "added" | "put" | "create" | "created"))
         {
             let what = rest.split_once(' ').map_or("", |(_, r)| r);
-            return Some(status_of(what));
+            return Some(status_of(what, Asked::Done));
         }
-        return Some(status_of(rest));
+        return Some(status_of(rest, Asked::Done));
     }
     None
 }
 
-fn status_of(phrase: &str) -> Request {
+fn status_of(phrase: &str, about: Asked) -> Request {
     Request::Status {
         target: statement_reference(phrase),
-        about: Asked::Done,
+        about,
     }
 }
 
