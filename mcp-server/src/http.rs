@@ -10,9 +10,6 @@ use std::{
 
 use http::{Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
-use rmcp::transport::streamable_http_server::{
-    StreamableHttpServerConfig, StreamableHttpService, session::never::NeverSessionManager,
-};
 use todo_common::{
     config::ServeLimits,
     database::Migrations,
@@ -33,10 +30,6 @@ use crate::{
     store::TaskStore,
     tools::{EnabledTools, Principal, TodoServer},
 };
-
-/// An MCP request is a few hundred bytes; this leaves ample room for long titles and
-/// descriptions while refusing floods.
-const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub struct HttpSettings {
     pub limits: ServeLimits,
@@ -65,27 +58,13 @@ pub async fn serve(
     let cancel = CancellationToken::new();
     let prototype = TodoServer::new(store.clone(), Principal::PerRequest, metrics.clone())
         .with_tools(&settings.tools);
-    let config = StreamableHttpServerConfig::default()
-        .with_legacy_session_mode(false)
-        .with_json_response(true)
-        .with_sse_keep_alive(None)
-        .with_max_request_body_bytes(MAX_BODY_BYTES)
-        .with_allowed_hosts(settings.allowed_hosts)
-        // Checked by `OriginPolicy` first; rmcp gets the same list as a second line.
-        .with_allowed_origins(settings.origins.rmcp_origins())
-        .enforce_origin_validation()
-        .with_cancellation_token(cancel.child_token());
-    let mcp = StreamableHttpService::new(
-        move || Ok(prototype.clone()),
-        Arc::new(NeverSessionManager::default()),
-        config,
-    );
-    let endpoint = McpEndpoint {
-        policy: settings.origins,
+    let endpoint = McpEndpoint::new(
+        prototype,
+        settings.origins,
+        settings.allowed_hosts,
         keys,
-        mcp,
-        max_body_bytes: MAX_BODY_BYTES,
-    };
+        cancel.child_token(),
+    );
     let app = Arc::new(App {
         store,
         migrations: crate::store::migrations(),

@@ -1,5 +1,6 @@
 //! `todo-mcp`: the todo tools as an MCP server, over stdio or Streamable HTTP.
 
+mod direct_call;
 mod http;
 mod jsonrpc_guard;
 mod mcp_endpoint;

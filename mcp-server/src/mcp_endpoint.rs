@@ -21,18 +21,22 @@
 //! - Any other refusal rmcp phrases as plain text (405, unsupported protocol version, ...)
 //!   keeps its status and gets a JSON-RPC error body.
 
+use std::sync::Arc;
+
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
-use hyper::body::{Body as HttpBody, Bytes, Incoming};
+use hyper::body::{Body as HttpBody, Bytes};
 use rmcp::transport::streamable_http_server::{
-    StreamableHttpService, session::never::NeverSessionManager,
+    StreamableHttpServerConfig, StreamableHttpService, session::never::NeverSessionManager,
 };
 use serde_json::Value;
 use todo_common::{
     http::{self as h, Body},
     identity::{AuthError, JwtKeys, UserId},
 };
+use tokio_util::sync::CancellationToken;
 
 use crate::{
+    direct_call::DirectCalls,
     jsonrpc_guard::{
         self as guard, BATCH_VERSION, INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, Kind,
     },
@@ -47,11 +51,16 @@ const JSON: &str = "application/json";
 const SSE: &str = "text/event-stream";
 const PROTOCOL_HEADER: &str = "mcp-protocol-version";
 
+/// An MCP request is a few hundred bytes; this leaves ample room for long titles and
+/// descriptions while refusing floods.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
 pub struct McpEndpoint {
-    pub policy: OriginPolicy,
-    pub keys: JwtKeys,
-    pub mcp: StreamableHttpService<TodoServer, NeverSessionManager>,
-    pub max_body_bytes: usize,
+    policy: OriginPolicy,
+    keys: JwtKeys,
+    mcp: StreamableHttpService<TodoServer, NeverSessionManager>,
+    /// Plain `tools/call`s, served without rmcp's per-request service.
+    direct: DirectCalls,
 }
 
 /// A JSON-RPC error response with an HTTP status.
@@ -223,7 +232,44 @@ fn is_final(message: &Value) -> bool {
 }
 
 impl McpEndpoint {
-    pub async fn handle(&self, request: Request<Incoming>) -> Response<Body> {
+    /// Serves `server` statelessly: every request gets its own copy of it. Must be called
+    /// inside the Tokio runtime.
+    pub fn new(
+        server: TodoServer,
+        policy: OriginPolicy,
+        allowed_hosts: Vec<String>,
+        keys: JwtKeys,
+        cancel: CancellationToken,
+    ) -> Self {
+        let config = StreamableHttpServerConfig::default()
+            .with_legacy_session_mode(false)
+            .with_json_response(true)
+            .with_sse_keep_alive(None)
+            .with_max_request_body_bytes(MAX_BODY_BYTES)
+            .with_allowed_hosts(allowed_hosts)
+            // Checked by `OriginPolicy` first; rmcp gets the same list as a second line.
+            .with_allowed_origins(policy.rmcp_origins())
+            .enforce_origin_validation()
+            .with_cancellation_token(cancel);
+        let direct = DirectCalls::new(server.clone());
+        let mcp = StreamableHttpService::new(
+            move || Ok(server.clone()),
+            Arc::new(NeverSessionManager::default()),
+            config,
+        );
+        Self {
+            policy,
+            keys,
+            mcp,
+            direct,
+        }
+    }
+
+    pub async fn handle<B>(&self, request: Request<B>) -> Response<Body>
+    where
+        B: HttpBody<Data = Bytes>,
+        B::Error: std::fmt::Display,
+    {
         if let Err(Refusal(message)) = self.policy.check(request.uri(), request.headers()) {
             return rpc_error(StatusCode::FORBIDDEN, Value::Null, FORBIDDEN, &message);
         }
@@ -269,11 +315,11 @@ impl McpEndpoint {
             .headers()
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-            .is_some_and(|n| n > self.max_body_bytes);
+            .is_some_and(|n| n > MAX_BODY_BYTES);
         let (parts, body) = request.into_parts();
         let bytes = match too_long {
             true => Err(ReadError::TooLarge),
-            false => read_limited(body, self.max_body_bytes).await,
+            false => read_limited(body, MAX_BODY_BYTES).await,
         };
         let bytes = match bytes {
             Ok(bytes) => bytes,
@@ -284,7 +330,7 @@ impl McpEndpoint {
                     INVALID_REQUEST,
                     &format!(
                         "Payload Too Large: a request body may be at most {} bytes",
-                        self.max_body_bytes
+                        MAX_BODY_BYTES
                     ),
                 );
             }
@@ -316,7 +362,12 @@ impl McpEndpoint {
                     };
                     h::json(status, &rejection.to_json())
                 }
-                Ok((kind, _)) => {
+                Ok((kind, message)) => {
+                    if let Some(call) = DirectCalls::take(&parts.headers, message) {
+                        let mut parts = parts;
+                        parts.extensions.insert(user);
+                        return h::json(StatusCode::OK, &self.direct.call(call, parts).await);
+                    }
                     let id = match kind {
                         Kind::Request { id, .. } => id,
                         _ => Value::Null,
@@ -469,7 +520,131 @@ impl McpEndpoint {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+    use todo_common::database::Db;
+
     use super::*;
+    use crate::{metrics::Metrics, store::TaskStore, tools::Principal};
+
+    const SECRET: &str = "a test secret that is long enough to be accepted";
+
+    fn post(token: &str, body: &str) -> Request<Body> {
+        Request::post("/mcp")
+            .header(header::HOST, "localhost")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, JSON)
+            .header(header::ACCEPT, "application/json, text/event-stream")
+            .header(PROTOCOL_HEADER, "2025-11-25")
+            .body(h::body(body.to_owned()))
+            .expect("request")
+    }
+
+    async fn answer(response: Response<Body>) -> (StatusCode, String, String) {
+        let status = response.status();
+        let kind = content_type(&response);
+        let body = read_limited(response.into_body(), usize::MAX)
+            .await
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        (status, kind, body)
+    }
+
+    /// Each plain `tools/call` answered by the direct path is answered byte for byte as rmcp's
+    /// service answers it (`rebuild` is what the endpoint hands rmcp): results, tool errors,
+    /// protocol errors, a refused user, an idempotent replay.
+    #[tokio::test]
+    async fn direct_tool_calls_answer_as_rmcp_does() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::connect(&format!("sqlite://{}/tasks.db", dir.path().display()), 1)
+            .expect("database");
+        db.migrate(crate::store::migrations())
+            .await
+            .expect("migrate");
+        let server = TodoServer::new(
+            TaskStore::new(db),
+            Principal::PerRequest,
+            Arc::new(Metrics::default()),
+        );
+        let hosts = vec!["localhost".to_owned()];
+        let keys = JwtKeys::from_secret(Some(SECRET)).expect("keys");
+        let user = UserId::new("ann").expect("user");
+        let token = keys.mint(&user, Duration::from_secs(300));
+        let endpoint = McpEndpoint::new(
+            server,
+            OriginPolicy::new(&hosts, None).expect("policy"),
+            hosts,
+            keys,
+            CancellationToken::new(),
+        );
+        let call = |name: &str, arguments: &str, meta: &str| {
+            format!(
+                r#"{{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{{"name":"{name}","arguments":{arguments}{meta}}}}}"#
+            )
+        };
+        for title in ["buy milk", "call mom"] {
+            let added = answer(
+                endpoint
+                    .handle(post(
+                        &token,
+                        &call("add_task", &format!(r#"{{"title":"{title}"}}"#), ""),
+                    ))
+                    .await,
+            )
+            .await;
+            assert!(added.2.contains(r#""status":"created""#), "{added:?}");
+        }
+        let keyed = r#","_meta":{"io.todochatbot/idempotency-key":"k-1"}"#;
+        let cases = [
+            call("complete_task", r#"{"task_id":1}"#, ""),
+            call("complete_task", r#"{"task_id":1}"#, ""),
+            call("list_tasks", r#"{}"#, ""),
+            call("list_tasks", r#"{"status":"pending","limit":1}"#, ""),
+            call("list_tasks", r#"{"limit":0}"#, ""),
+            call("delete_task", r#"{"task_id":99}"#, ""),
+            call("update_task", r#"{"task_id":2}"#, ""),
+            call("add_task", r#"{"title":"x","colour":"red"}"#, ""),
+            call("add_task", r#"{"title":"x","user_id":"bob"}"#, ""),
+            call("add_task", r#"{"title":"water plants"}"#, keyed),
+            call("no_such_tool", r#"{}"#, ""),
+        ];
+        for body in cases {
+            let direct = answer(endpoint.handle(post(&token, &body)).await).await;
+            let (parts, _) = post(&token, &body).into_parts();
+            let forwarded = endpoint.rebuild(&parts, &user, Bytes::from(body.clone()));
+            let rmcp = answer(endpoint.mcp.handle(forwarded).await).await;
+            assert_eq!(direct, rmcp, "{body}");
+        }
+    }
+
+    #[test]
+    fn only_plain_tool_calls_are_taken() {
+        let taken = |version: Option<&str>, body: Value| {
+            let mut headers = HeaderMap::new();
+            if let Some(version) = version {
+                headers.insert(PROTOCOL_HEADER, version.parse().unwrap());
+            }
+            let message = serde_json::from_value(body).unwrap();
+            DirectCalls::take(&headers, message).is_some()
+        };
+        let call =
+            json!({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tasks"}});
+        assert!(taken(None, call.clone()));
+        assert!(taken(Some("2025-03-26"), call.clone()));
+        assert!(taken(Some("2025-11-25"), call.clone()));
+        // Versions with per-request negotiation and standard headers, and unknown versions.
+        assert!(!taken(Some("2026-07-28"), call.clone()));
+        assert!(!taken(Some("1999-01-01"), call.clone()));
+        let mut negotiated = call.clone();
+        negotiated["params"]["_meta"] =
+            json!({"io.modelcontextprotocol/protocolVersion": "2025-11-25"});
+        assert!(!taken(Some("2025-11-25"), negotiated));
+        assert!(!taken(
+            None,
+            json!({"jsonrpc":"2.0","id":1,"method":"tools/list"})
+        ));
+    }
 
     fn accepts(value: Option<&str>) -> Option<(bool, bool)> {
         let mut headers = HeaderMap::new();
