@@ -27,9 +27,7 @@ use rmcp::{
 };
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::tools::TodoServer;
-
-const PROTOCOL_HEADER: &str = "mcp-protocol-version";
+use crate::{mcp_endpoint::PROTOCOL_HEADER, tools::TodoServer};
 
 pub struct DirectCalls {
     server: TodoServer,

@@ -49,7 +49,7 @@ const UNAUTHORIZED: i64 = -32001;
 const FORBIDDEN: i64 = -32000;
 const JSON: &str = "application/json";
 const SSE: &str = "text/event-stream";
-const PROTOCOL_HEADER: &str = "mcp-protocol-version";
+pub const PROTOCOL_HEADER: &str = "mcp-protocol-version";
 
 /// An MCP request is a few hundred bytes; this leaves ample room for long titles and
 /// descriptions while refusing floods.
