@@ -317,7 +317,7 @@ pattern!(
 );
 pattern!(
     DISMISS,
-    r"(?i)^(?:never ?mind|nvm|forget (?:it|that|about it|about that|this|the whole thing)|cancel(?: (?:that|it|this))?|scratch that|ignore (?:that|this|me|it)|no worries|leave it|don'?t (?:bother|worry(?: about it)?)|not now|stop|wait|hold on|no thanks|no thank you|nothing|not really|no,? (?:never ?mind|forget it|cancel|thanks))$"
+    r"(?i)^(?:never ?mind|nvm|forget (?:it|that|about it|about that|this|the whole thing)|cancel(?: (?:that|it|this))?|scratch that|ignore (?:that|this|me|it)|no worries|leave it|don'?t (?:bother|worry(?: about it)?)|not now|stop|wait|hold on|no thanks|no thank you|nothing|not really|no,? (?:never ?mind|forget it|cancel|thanks)|maybe later|let me (?:think|sleep) (?:about|on|it over)\b.*|i'?ll (?:think about|sleep on) (?:it|that|this)(?: later)?)$"
 );
 pattern!(
     HELP,
@@ -569,7 +569,19 @@ pattern!(
     r"(?i)^do\s+(?:i|we)\s+still\s+(?:need|have|got)\s+to\s+(.+)$"
 );
 
+pattern!(
+    FRONTED_TOPIC,
+    r"(?i)^(?:and |so |what about |how about |as for )?(.+?)\s*(?:,|:|;|—|–|\s-)\s*(is|was|are|were|has|have)\s+(?:it|that|this|they|those)\s+(.+)$"
+);
+
 fn question(text: &str) -> Option<Request> {
+    // "the insurance one, is it still open?": the task named first, then asked about as
+    // "it"; asked as "is the insurance one still open?".
+    if let Some(c) = FRONTED_TOPIC.captures(text)
+        && let Some(request) = question(&format!("{} {} {}", &c[2], &c[1], &c[3]))
+    {
+        return Some(request);
+    }
     if let Some(request) = list(text) {
         return Some(request);
     }
@@ -811,7 +823,17 @@ fn command(text: &str) -> Option<Request> {
     None
 }
 
+pattern!(
+    NO_TASK,
+    r"(?i)^(?:nothing|none|no tasks?|not (?:a thing|anything)|neither)(?:\s+of (?:them|those|these|it|my tasks|the tasks))?(?:\s+(?:for now|for|now|yet|today|right now|at the moment|thanks|thank you))*$"
+);
+
 fn change(action: Action, raw: &str, cue: Cue) -> Request {
+    if NO_TASK.is_match(trim_punct(raw)) {
+        // "delete nothing for now", "complete none of them": no task is meant. (Normalising
+        // drops a closing "now", which can leave "nothing for".)
+        return Request::Chat(ChatKind::Dismiss);
+    }
     let target = target(raw, &action);
     if let Target::One(Reference::Phrase(p)) = &target
         && !p.quoted
