@@ -564,6 +564,11 @@ pattern!(
     IS_PARTICIPLE,
     r"(?i)^(?:is|are|was|were|has|have)\s+(.+?)\s+(?:been\s+|already\s+|all\s+)*([a-z]+)(?:\s+(?:already|yet|or not|today))*$"
 );
+// "invoice sent?", "mom called yet?": the question without its "is" / "has been".
+pattern!(
+    BARE_PARTICIPLE,
+    r"(?i)^(?:the\s+|my\s+)?([a-z][a-z' ]{0,40}?)\s+([a-z]+)(?:\s+(?:already|yet|or not|today))*$"
+);
 pattern!(
     STILL_NEED,
     r"(?i)^do\s+(?:i|we)\s+still\s+(?:need|have|got)\s+to\s+(.+)$"
@@ -613,8 +618,11 @@ fn question(text: &str) -> Option<Request> {
     {
         return Some(status_of(&c[1], Asked::Pending));
     }
-    if let Some(c) = IS_PARTICIPLE.captures(text)
-        && super::matching::is_past_tense(&c[2])
+    if let Some(c) = IS_PARTICIPLE.captures(text).or_else(|| {
+        BARE_PARTICIPLE
+            .captures(text)
+            .filter(|c| names_a_task(&c[1]))
+    }) && super::matching::is_past_tense(&c[2])
     {
         // "are the invitations sent?": the verb names the task as much as its object.
         return Some(Request::Status {
@@ -639,6 +647,15 @@ fn question(text: &str) -> Option<Request> {
         return Some(status_of(rest, Asked::Done));
     }
     None
+}
+
+/// Not only words that could mean any task ("tasks completed?" asks for a list).
+fn names_a_task(subject: &str) -> bool {
+    words(subject).iter().any(|w| {
+        !ALL_FILLER.contains(&w.as_str())
+            && !ALL_WORDS.contains(&w.as_str())
+            && !matches!(w.as_str(), "anything" | "any" | "some" | "something")
+    })
 }
 
 fn status_of(phrase: &str, about: Asked) -> Request {
@@ -951,6 +968,14 @@ fn explicit_add(text: &str) -> Option<Add> {
     Some(add_of(&c[1], true))
 }
 
+/// "I was going to call mom", "we were gonna paint the fence": an intention told about, which
+/// may be long done or dropped, so adding it is asked, never assumed.
+fn past_intention(prefix: &str) -> bool {
+    words(prefix)
+        .iter()
+        .any(|w| matches!(w.as_str(), "was" | "were"))
+}
+
 /// "I need to talk", "we must be careful": an obligation (not "remind me to ...") whose action
 /// is one word or a state to be in says how someone feels as often as what to do, so it is
 /// asked about, never added.
@@ -995,7 +1020,8 @@ fn implicit_add(text: &str) -> Option<Request> {
             }
         }
         let prefix = &text[..c.get(1).map_or(0, |m| m.start())];
-        return Some(Request::Add(add_of(rest, !thin_obligation(prefix, rest))));
+        let sure = !thin_obligation(prefix, rest) && !past_intention(prefix);
+        return Some(Request::Add(add_of(rest, sure)));
     }
     if let Some(c) = ON_LIST_SUFFIX.captures(text) {
         return Some(Request::Add(add_of(&c[1], true)));
