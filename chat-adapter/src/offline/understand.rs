@@ -441,7 +441,7 @@ fn clause_request(u: &Utterance) -> Request {
                 .unwrap_or_else(|| unclear(&text))
         });
     }
-    if let Some(request) = command(&text) {
+    if let Some(request) = progress(&text).or_else(|| command(&text)) {
         return request;
     }
     negation(&text)
@@ -579,7 +579,46 @@ pattern!(
     r"(?i)^(?:and |so |what about |how about |as for )?(.+?)\s*(?:,|:|;|—|–|\s-)\s*(is|was|are|were|has|have)\s+(?:it|that|this|they|those)\s+(.+)$"
 );
 
+// "how's the insurance going?", "any update on the invoice", "where am I with the taxes":
+// how far a task has got, which the list can only say as done or not yet.
+pattern!(
+    PROGRESS,
+    r"(?i)^(?:so\s+|and\s+|hey\s+|ok\s+|okay\s+)?(?:what(?:'s| is| was)\s+(?:the\s+)?(?:status|state|progress|latest|deal)\s+(?:of|on|with)\s+(.+?)|how(?:'s| is| are| was)\s+(.+?)\s+(?:going|coming along|coming on|getting on|doing|progressing|looking)|how are things (?:with|on)\s+(.+?)|where (?:am i|are we|are things|do i stand|do we stand)\s+(?:with|on)\s+(.+?)|any\s+(?:update|updates|progress|news|movement)\s+(?:on|with|about)\s+(.+?)|(?:status|progress)\s+(?:of|on)\s+(.+?))(?:\s+(?:so far|now|today|yet|then|at the moment))?$"
+);
+
+fn progress(text: &str) -> Option<Request> {
+    let c = PROGRESS.captures(text)?;
+    let subject = (1..c.len()).find_map(|i| c.get(i))?.as_str();
+    // "how are you doing", "how's your day going", "how's life": small talk.
+    let small_talk = words(subject).iter().all(|w| {
+        matches!(
+            w.as_str(),
+            "you"
+                | "your"
+                | "ya"
+                | "u"
+                | "we"
+                | "us"
+                | "things"
+                | "life"
+                | "day"
+                | "week"
+                | "weekend"
+                | "morning"
+                | "evening"
+                | "everyone"
+                | "everybody"
+                | "the"
+                | "today"
+        )
+    });
+    (!small_talk && names_a_task(subject)).then(|| status_of(subject, Asked::Done))
+}
+
 fn question(text: &str) -> Option<Request> {
+    if let Some(request) = progress(text) {
+        return Some(request);
+    }
     // "the insurance one, is it still open?": the task named first, then asked about as
     // "it"; asked as "is the insurance one still open?".
     if let Some(c) = FRONTED_TOPIC.captures(text)
