@@ -85,7 +85,7 @@ pub fn normalize(message: &str) -> Utterance {
     let squeezed = no_emoji.split_whitespace().collect::<Vec<_>>().join(" ");
     let ends_in_question = raw.trim_end().ends_with('?');
     let (text, polite) = strip_filler(&expand_subject(&squeezed));
-    let text = correct_first_verb(&text);
+    let text = correct_last_state(&correct_question_word(&correct_first_verb(&text)));
     let question = !polite && (ends_in_question || QUESTION_START.is_match(&text));
     Utterance {
         raw,
@@ -165,6 +165,58 @@ fn correct_first_verb(text: &str) -> String {
     match close.as_slice() {
         [verb] if rest.is_empty() => (*verb).to_owned(),
         [verb] => format!("{verb} {rest}"),
+        _ => text.to_owned(),
+    }
+}
+
+/// "wat do I have", "hwo many tasks": a question word mistyped at the start.
+fn correct_question_word(text: &str) -> String {
+    let (first, rest) = text.split_once(' ').unwrap_or((text, ""));
+    let fixed = match first.to_lowercase().as_str() {
+        "wat" | "waht" | "whta" | "wht" => "what",
+        "wats" | "wat's" | "wahts" => "what's",
+        "hwo" | "hw" => "how",
+        "whihc" | "wich" => "which",
+        _ => return text.to_owned(),
+    };
+    if rest.is_empty() {
+        fixed.to_owned()
+    } else {
+        format!("{fixed} {rest}")
+    }
+}
+
+/// States a message can end in; a typo of one ("mark insurance as dnoe") is corrected when it
+/// is the last word and no everyday word.
+const STATES: &[&str] = &["done", "complete", "completed", "finished"];
+/// Everyday words one edit away from a state, which stay what they are.
+#[rustfmt::skip]
+const NOT_STATES: &[&str] = &[
+    "bone", "cone", "dome", "dine", "dune", "gone", "hone", "lone", "none", "tone", "zone", "dose",
+    "dote", "dove", "doze", "dons", "dong", "drone", "compete", "competed", "completes",
+    "finishes", "finisher",
+];
+
+fn correct_last_state(text: &str) -> String {
+    let (head, last) = text.rsplit_once(' ').unwrap_or(("", text));
+    let word = last.trim_end_matches(['?', '!', '.']);
+    let lower = word.to_lowercase();
+    if head.is_empty()
+        || lower.chars().count() < 4
+        || !lower.chars().all(|c| c.is_ascii_alphabetic())
+        || STATES.contains(&lower.as_str())
+        || NOT_STATES.contains(&lower.as_str())
+    {
+        return text.to_owned();
+    }
+    // One edit only: two would make "unfinished" "finished" and "incomplete" "complete".
+    let near: Vec<&str> = STATES
+        .iter()
+        .copied()
+        .filter(|s| edit_distance(&lower, s) <= 1)
+        .collect();
+    match near.as_slice() {
+        [state] => format!("{head} {state}{}", &last[word.len()..]),
         _ => text.to_owned(),
     }
 }
@@ -255,5 +307,20 @@ mod tests {
         assert_eq!(normalize("last one").text, "last one");
         assert_eq!(edit_distance("delte", "delete"), 1);
         assert_eq!(edit_distance("mrak", "mark"), 1);
+    }
+
+    #[test]
+    fn a_misspelt_question_word_or_closing_state_is_corrected() {
+        assert_eq!(normalize("wat do i have").text, "what do i have");
+        assert_eq!(
+            normalize("mark the gutters as dnoe").text,
+            "mark the gutters as done"
+        );
+        assert_eq!(normalize("task 3 compelted").text, "task 3 completed");
+        // Two edits are too many, and everyday words stay.
+        assert_eq!(normalize("anything unfinished").text, "anything unfinished");
+        assert_eq!(normalize("mark it incomplete").text, "mark it incomplete");
+        assert_eq!(normalize("the battery is gone").text, "the battery is gone");
+        assert_eq!(normalize("who competed").text, "who competed");
     }
 }

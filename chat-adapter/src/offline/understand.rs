@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     lexicon::{
-        ALL_FILLER, ALL_WORDS, DONE_WORDS, ENGLISH, FOREIGN, LOANWORDS, NOT_DONE_VERBS, OPEN_WORDS,
+        ALL_FILLER, ALL_WORDS, COMMON_VERBS, DONE_WORDS, ENGLISH, FOREIGN, LOANWORDS,
+        NOT_DONE_VERBS, OPEN_WORDS,
     },
     normalize::{Utterance, normalize, pattern, words},
 };
@@ -447,6 +448,7 @@ fn clause_request(u: &Utterance) -> Request {
     negation(&text)
         .or_else(|| statement(&text))
         .or_else(|| implicit_add(&text))
+        .or_else(|| bare_task(&text))
         .unwrap_or_else(|| unclear(&text))
 }
 
@@ -737,6 +739,11 @@ fn list(text: &str) -> Option<Request> {
             | "done ones"
             | "agenda"
             | "my agenda"
+            | "what do i have"
+            | "what do we have"
+            | "what have i got"
+            | "what have we got"
+            | "what i have"
     );
     if !(bare || LIST_START.is_match(text) && LIST_WORDS.is_match(text)) {
         return None;
@@ -1039,6 +1046,54 @@ fn thin_obligation(prefix: &str, rest: &str) -> bool {
     });
     let action = words(rest);
     obliges && (action.len() < 2 || action.first().is_some_and(|w| w == "be"))
+}
+
+/// "buy a new phone", "feed the dog": a bare task, said to a todo list. Probably meant to be
+/// added, but not said so: asked, never assumed.
+fn bare_task(text: &str) -> Option<Request> {
+    let said = words(text);
+    let (verb, rest) = said.split_first()?;
+    let names_something = rest.iter().any(|w| {
+        !matches!(
+            w.as_str(),
+            "it" | "that"
+                | "this"
+                | "me"
+                | "you"
+                | "u"
+                | "them"
+                | "us"
+                | "him"
+                | "her"
+                | "away"
+                | "back"
+                | "on"
+                | "off"
+                | "up"
+                | "down"
+                | "out"
+                | "in"
+                | "again"
+                | "now"
+                | "later"
+                | "please"
+                | "pls"
+                | "home"
+                | "here"
+                | "there"
+                | "a"
+                | "the"
+                | "some"
+                | "more"
+                | "all"
+                | "everything"
+                | "something"
+                | "anything"
+                | "nothing"
+        )
+    });
+    (COMMON_VERBS.contains(&verb.as_str()) && names_something)
+        .then(|| Request::Add(add_of(text, false)))
 }
 
 fn implicit_add(text: &str) -> Option<Request> {
