@@ -1092,7 +1092,14 @@ fn bare_task(text: &str) -> Option<Request> {
                 | "nothing"
         )
     });
-    (COMMON_VERBS.contains(&verb.as_str()) && names_something)
+    // "sort my tasks by priority", "move task 3 to tomorrow": about the list, not a task.
+    let about_the_list = rest.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "task" | "tasks" | "list" | "lists" | "todo" | "todos" | "items" | "reminders"
+        )
+    });
+    (COMMON_VERBS.contains(&verb.as_str()) && names_something && !about_the_list)
         .then(|| Request::Add(add_of(text, false)))
 }
 
