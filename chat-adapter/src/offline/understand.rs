@@ -794,6 +794,11 @@ pattern!(
     RENAME,
     r"(?i)^(?:rename|retitle|reword|rephrase)\s+(.+?)\s+(?:to|as|into)\s*:?\s+(.+)$"
 );
+// "make the Dana task say send invoice to Dana and Lee", "have task 2 read call mom tonight".
+pattern!(
+    MAKE_IT_SAY,
+    r"(?i)^(?:make|have)\s+((?:the|my|task|that|this|it)\b.*?|\d+)\s+(?:say|read|be called|be named|be titled)\s*:?\s+(.+)$"
+);
 pattern!(
     EDIT_COLON,
     r"(?i)^(?:edit|update|change|rename|modify|reword)\s+(task\s*#?\d+|#\d+|it|that(?: one)?|this(?: one)?|the (?:\w+ )?one|number \d+)\s*[:\-]\s*(.+)$"
@@ -946,6 +951,7 @@ fn update(text: &str) -> Option<Request> {
         .captures(text)
         .or_else(|| EDIT_COLON.captures(text))
         .or_else(|| RENAME.captures(text))
+        .or_else(|| MAKE_IT_SAY.captures(text))
         .or_else(|| CHANGE_TO.captures(text))
     {
         return Some(make(&c[1], Some(&c[2]), None));
