@@ -963,11 +963,11 @@ fn update(text: &str) -> Option<Request> {
 
 pattern!(
     ADD_VERB,
-    r"(?i)^(?:(?:add|create|new|insert|note down|jot down|jot|write down|scribble down|scribble|pencil in|put down|take down|make a note of|make note of|take a note of|capture|include|append|enter|save)(?:\s+(?:a|an|one|another|new|the|me|up)\b)*(?:\s+(?:task|todo|to-do|to do|item|reminder|entry|one|note)\b)?|(?:make|schedule|set up|set|write|note|log|record|put|stick|pop|throw)(?:\s+(?:a|an|one|another|new|the|me|up)\b)+(?:\s+(?:task|todo|to-do|to do|item|reminder|entry|note)\b))(?:\s*(?:to|called|named|titled|that says|saying|for|:|-|=)(?:\s|$))?\s*(.*)$"
+    r"(?i)^(?:(?:add|create|new|insert)\s+(?:to|on|onto)\s+(?:my|the)\s+(?:to-?do\s+|task\s+|todo\s+)?(?:list|tasks|todos?)\b|(?:add|create|new|insert|note down|jot down|jot|write down|scribble down|scribble|pencil in|put down|take down|make a note of|make note of|take a note of|capture|include|append|enter|save)(?:\s+(?:a|an|one|another|new|the|me|up)\b)*(?:\s+(?:task|todo|to-do|to do|item|reminder|entry|one|note)\b)?|(?:make|schedule|set up|set|write|note|log|record|put|stick|pop|throw)(?:\s+(?:a|an|one|another|new|the|me|up)\b)+(?:\s+(?:task|todo|to-do|to do|item|reminder|entry|note)\b))(?:\s*(?:to|called|named|titled|that says|saying|for|:|-|=)(?:\s|$))?\s*(.*)$"
 );
 pattern!(
     PUT_ON_LIST,
-    r"(?i)^(?:put|add|stick|pop|throw|write|jot|note)\s+(.+?)\s+(?:on|to|onto|in|into)\s+(?:my|the)\s+(?:to-?do\s+|task\s+|todo\s+)?(?:list|tasks|todos?|to-?do list)$"
+    r"(?i)^(?:put|add|stick|pop|throw|write|jot|note)\s+(.+?)\s+(?:(?:on|to|onto|in|into)\s+(?:my|the)\s+(?:to-?do\s+|task\s+|todo\s+)?(?:list|tasks|todos?|to-?do list)|on there|in there|onto it|on it)$"
 );
 pattern!(
     ON_LIST_SUFFIX,
@@ -977,7 +977,7 @@ pattern!(
     // "remind me to call mom", "I need to renew my passport", "we have to book the vet": an
     // obligation is a task, whoever shares the list ("we") as much as "I".
     IMPLICIT_ADD,
-    r"(?i)^(?:remind me(?:\s+to|\s+about)?|don'?t let me forget(?:\s+to|\s+about)?|do not let me forget(?:\s+to|\s+about)?|don'?t forget(?:\s+to|\s+about)?|do not forget(?:\s+to|\s+about)?|make sure i(?:\s+remember to)?|remember to|(?:i|we)(?:'m|'re|'ve|'ll|\s+am|\s+are|\s+was|\s+were|\s+have|\s+will)?\s+(?:(?:really|also|still|probably|definitely|seriously|just|honestly|actually|totally|finally)\s+)*(?:(?:need|have|want|ought|got|plan|intend|going)\s+to|must|should|gotta|shall|gonna)(?:\s+(?:(?:really|also|still|probably|definitely|seriously|just|honestly|actually|totally|finally)\s+)*(?:need|have|remember)\s+to)*(?:\s+(?:really|also|still|definitely|seriously|just|actually|finally))*|i need to remember to|need to|have to|gotta|got to|must|should|todo\s*:|to-?do\s*:|task\s*:|reminder\s*:|note to self\s*:?)\s*[:,-]?\s+(.+)$"
+    r"(?i)^(?:remind me(?:\s+to|\s+about|\s+abt)?|don'?t let me forget(?:\s+to|\s+about)?|do not let me forget(?:\s+to|\s+about)?|don'?t forget(?:\s+to|\s+about)?|do not forget(?:\s+to|\s+about)?|make sure i(?:\s+remember to)?|remember to|(?:i|we)(?:'m|'re|'ve|'ll|\s+am|\s+are|\s+was|\s+were|\s+have|\s+will)?\s+(?:(?:really|also|still|probably|definitely|seriously|just|honestly|actually|totally|finally)\s+)*(?:(?:need|have|want|ought|got|plan|intend|going)\s+to|must|should|gotta|shall|gonna)(?:\s+(?:(?:really|also|still|probably|definitely|seriously|just|honestly|actually|totally|finally)\s+)*(?:need|have|remember)\s+to)*(?:\s+(?:really|also|still|definitely|seriously|just|actually|finally))*|i need to remember to|need to|have to|gotta|got to|must|should|todo\s*:|to-?do\s*:|task\s*:|reminder\s*:|note\s*:|note to self\s*:?)\s*[:,-]?\s+(.+)$"
 );
 pattern!(
     // "jot down that I should return the books", "remind me that we need to renew the lease":
