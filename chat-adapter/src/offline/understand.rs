@@ -442,6 +442,10 @@ fn clause_request(u: &Utterance) -> Request {
                 .unwrap_or_else(|| unclear(&text))
         });
     }
+    if DEFER.is_match(&text) {
+        // "put the invoice on hold": tasks have no dates or holds here; "put" is not "did".
+        return Request::Unclear { verb: None };
+    }
     if let Some(request) = progress(&text).or_else(|| command(&text)) {
         return request;
     }
@@ -1053,6 +1057,11 @@ fn thin_obligation(prefix: &str, rest: &str) -> bool {
     let action = words(rest);
     obliges && (action.len() < 2 || action.first().is_some_and(|w| w == "be"))
 }
+
+pattern!(
+    DEFER,
+    r"(?i)^(?:i\s+|we\s+)?(?:put|set|move|push|leave|keep)\s+.+?\s+(?:on hold|aside|on ice|on the back burner|for later|till later|until later|to later|off for now|off till later)$"
+);
 
 /// "buy a new phone", "feed the dog": a bare task, said to a todo list. Probably meant to be
 /// added, but not said so: asked, never assumed.
