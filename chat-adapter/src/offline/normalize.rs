@@ -294,33 +294,38 @@ mod tests {
         assert!(!normalize("delete the gym task").question);
     }
 
+    /// Each message normalises to the text given with it.
+    fn normalises_to(pairs: &[(&str, &str)]) {
+        for (message, text) in pairs {
+            assert_eq!(normalize(message).text, *text, "{message:?}");
+        }
+    }
+
     #[test]
     fn a_misspelt_command_verb_is_corrected_and_real_words_are_not() {
-        assert_eq!(
-            normalize("delte the milk task").text,
-            "delete the milk task"
-        );
-        assert_eq!(normalize("remvoe task 3").text, "remove task 3");
-        assert_eq!(normalize("compelte the report").text, "complete the report");
-        assert_eq!(normalize("shwo my tasks").text, "show my tasks");
-        assert_eq!(normalize("park the car").text, "park the car");
-        assert_eq!(normalize("last one").text, "last one");
+        normalises_to(&[
+            ("delte the milk task", "delete the milk task"),
+            ("remvoe task 3", "remove task 3"),
+            ("compelte the report", "complete the report"),
+            ("shwo my tasks", "show my tasks"),
+            ("park the car", "park the car"),
+            ("last one", "last one"),
+        ]);
         assert_eq!(edit_distance("delte", "delete"), 1);
         assert_eq!(edit_distance("mrak", "mark"), 1);
     }
 
     #[test]
     fn a_misspelt_question_word_or_closing_state_is_corrected() {
-        assert_eq!(normalize("wat do i have").text, "what do i have");
-        assert_eq!(
-            normalize("mark the gutters as dnoe").text,
-            "mark the gutters as done"
-        );
-        assert_eq!(normalize("task 3 compelted").text, "task 3 completed");
-        // Two edits are too many, and everyday words stay.
-        assert_eq!(normalize("anything unfinished").text, "anything unfinished");
-        assert_eq!(normalize("mark it incomplete").text, "mark it incomplete");
-        assert_eq!(normalize("the battery is gone").text, "the battery is gone");
-        assert_eq!(normalize("who competed").text, "who competed");
+        normalises_to(&[
+            ("wat do i have", "what do i have"),
+            ("mark the gutters as dnoe", "mark the gutters as done"),
+            ("task 3 compelted", "task 3 completed"),
+            // Two edits are too many, and everyday words stay.
+            ("anything unfinished", "anything unfinished"),
+            ("mark it incomplete", "mark it incomplete"),
+            ("the battery is gone", "the battery is gone"),
+            ("who competed", "who competed"),
+        ]);
     }
 }
