@@ -20,6 +20,9 @@
 //!   its own, in order, and the answers come back as an array; later versions get 400/`-32600`.
 //! - Any other refusal rmcp phrases as plain text (405, unsupported protocol version, ...)
 //!   keeps its status and gets a JSON-RPC error body.
+//!
+//! A plain `tools/call`, once checked here, skips rmcp's per-request service and goes straight
+//! to the server's rmcp dispatch (`direct_call.rs`); every other message goes through rmcp.
 
 use std::sync::Arc;
 
