@@ -195,3 +195,25 @@ pub const MANY_WORDS: &[&str] = &[
     "all", "both", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "apart", "different",
 ];
+
+/// What "how's … going" can ask about that is not a task: "how are you doing", "how's your day
+/// going", "how's life".
+#[rustfmt::skip]
+pub const SMALL_TALK_SUBJECTS: &[&str] = &[
+    "you", "your", "ya", "u", "we", "us", "things", "life", "day", "week", "weekend", "morning",
+    "evening", "everyone", "everybody", "the", "today",
+];
+
+/// Words after a verb that name no thing to do: "call me", "do it", "go away".
+#[rustfmt::skip]
+pub const NAMES_NOTHING: &[&str] = &[
+    "it", "that", "this", "me", "you", "u", "them", "us", "him", "her", "away", "back", "on", "off",
+    "up", "down", "out", "in", "again", "now", "later", "please", "pls", "home", "here", "there",
+    "a", "the", "some", "more", "all", "everything", "something", "anything", "nothing",
+];
+
+/// Words for the list itself, not a task on it: "sort my tasks by priority".
+#[rustfmt::skip]
+pub const LIST_NOUNS: &[&str] = &[
+    "task", "tasks", "list", "lists", "todo", "todos", "items", "reminders",
+];

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     lexicon::{
-        ALL_FILLER, ALL_WORDS, COMMON_VERBS, DONE_WORDS, ENGLISH, FOREIGN, LOANWORDS,
-        NOT_DONE_VERBS, OPEN_WORDS,
+        ALL_FILLER, ALL_WORDS, COMMON_VERBS, DONE_WORDS, ENGLISH, FOREIGN, LIST_NOUNS, LOANWORDS,
+        NAMES_NOTHING, NOT_DONE_VERBS, OPEN_WORDS, SMALL_TALK_SUBJECTS,
     },
     normalize::{Utterance, normalize, pattern, words},
 };
@@ -596,28 +596,9 @@ fn progress(text: &str) -> Option<Request> {
     let c = PROGRESS.captures(text)?;
     let subject = (1..c.len()).find_map(|i| c.get(i))?.as_str();
     // "how are you doing", "how's your day going", "how's life": small talk.
-    let small_talk = words(subject).iter().all(|w| {
-        matches!(
-            w.as_str(),
-            "you"
-                | "your"
-                | "ya"
-                | "u"
-                | "we"
-                | "us"
-                | "things"
-                | "life"
-                | "day"
-                | "week"
-                | "weekend"
-                | "morning"
-                | "evening"
-                | "everyone"
-                | "everybody"
-                | "the"
-                | "today"
-        )
-    });
+    let small_talk = words(subject)
+        .iter()
+        .all(|w| SMALL_TALK_SUBJECTS.contains(&w.as_str()));
     (!small_talk && names_a_task(subject)).then(|| status_of(subject, Asked::Done))
 }
 
@@ -1068,52 +1049,9 @@ pattern!(
 fn bare_task(text: &str) -> Option<Request> {
     let said = words(text);
     let (verb, rest) = said.split_first()?;
-    let names_something = rest.iter().any(|w| {
-        !matches!(
-            w.as_str(),
-            "it" | "that"
-                | "this"
-                | "me"
-                | "you"
-                | "u"
-                | "them"
-                | "us"
-                | "him"
-                | "her"
-                | "away"
-                | "back"
-                | "on"
-                | "off"
-                | "up"
-                | "down"
-                | "out"
-                | "in"
-                | "again"
-                | "now"
-                | "later"
-                | "please"
-                | "pls"
-                | "home"
-                | "here"
-                | "there"
-                | "a"
-                | "the"
-                | "some"
-                | "more"
-                | "all"
-                | "everything"
-                | "something"
-                | "anything"
-                | "nothing"
-        )
-    });
+    let names_something = rest.iter().any(|w| !NAMES_NOTHING.contains(&w.as_str()));
     // "sort my tasks by priority", "move task 3 to tomorrow": about the list, not a task.
-    let about_the_list = rest.iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "task" | "tasks" | "list" | "lists" | "todo" | "todos" | "items" | "reminders"
-        )
-    });
+    let about_the_list = rest.iter().any(|w| LIST_NOUNS.contains(&w.as_str()));
     (COMMON_VERBS.contains(&verb.as_str()) && names_something && !about_the_list)
         .then(|| Request::Add(add_of(text, false)))
 }
