@@ -1,15 +1,9 @@
 //! Conversations and messages: the only state of a chat turn, kept in the database so any
 //! replica, or a restarted one, continues any conversation.
 
-use std::sync::LazyLock;
-
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
-use todo_common::{
-    database::{Db, EmbeddedMigrations, Migrations},
-    identity::UserId,
-    with_pool,
-};
+use todo_common::{database::Db, identity::UserId, with_pool};
 
 use crate::agent::ToolCallRecord;
 
@@ -17,20 +11,16 @@ use crate::agent::ToolCallRecord;
 #[error("conversation storage failed: {0}")]
 pub struct StoreError(#[from] sqlx::Error);
 
-/// Every file of `migrations/postgres` and `migrations/sqlite`, oldest first.
-const MIGRATIONS: EmbeddedMigrations = todo_common::embed_migrations!(
-    "20261124000002_conversations.sql",
-    "20261126000003_message_memo.sql",
-    "20261126000004_titles_and_turns.sql",
-    "20261126000005_feedback.sql",
-    "20261126000006_conversation_counts.sql",
-);
-
-/// Made once per process (each migration's checksum is computed from its SQL).
-pub fn migrations() -> &'static Migrations {
-    static MADE: LazyLock<Migrations> =
-        LazyLock::new(|| Migrations::new("_todo_chat_migrations", &MIGRATIONS));
-    &MADE
+// Every file of `migrations/postgres` and `migrations/sqlite`, oldest first.
+todo_common::service_migrations! {
+    table: "_todo_chat_migrations",
+    files: [
+        "20261124000002_conversations.sql",
+        "20261126000003_message_memo.sql",
+        "20261126000004_titles_and_turns.sql",
+        "20261126000005_feedback.sql",
+        "20261126000006_conversation_counts.sql",
+    ],
 }
 
 todo_common::row_struct! {
@@ -641,6 +631,3 @@ impl ChatStore {
         }))
     }
 }
-
-#[cfg(test)]
-todo_common::test_every_migration_is_embedded!(MIGRATIONS);

@@ -117,15 +117,30 @@ macro_rules! embed_migrations {
     };
 }
 
-/// The test that `$migrations` (an [`EmbeddedMigrations`]) names every file of the calling
-/// crate's migrations directories, so that a new file left out of it fails the tests.
+/// A service's migrations, declared once: `pub fn migrations()` (made once per process, each
+/// migration's checksum computed from its SQL, tracked in the table `$table`) over the files
+/// named, and the test that they are every file of the crate's migrations directories, so that
+/// a new file left out fails the tests.
 #[macro_export]
-macro_rules! test_every_migration_is_embedded {
-    ($migrations:path) => {
+macro_rules! service_migrations {
+    (table: $table:literal, files: [$($name:literal),+ $(,)?] $(,)?) => {
+        const MIGRATIONS: $crate::database::EmbeddedMigrations =
+            $crate::embed_migrations!($($name),+);
+
+        /// This service's migrations.
+        pub fn migrations() -> &'static $crate::database::Migrations {
+            static MADE: ::std::sync::LazyLock<$crate::database::Migrations> =
+                ::std::sync::LazyLock::new(|| {
+                    $crate::database::Migrations::new($table, &MIGRATIONS)
+                });
+            &MADE
+        }
+
+        #[cfg(test)]
         #[test]
         fn every_migration_file_is_embedded() {
             let root = ::std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-            if let Err(e) = $migrations.check(root) {
+            if let Err(e) = MIGRATIONS.check(root) {
                 panic!("{e}");
             }
         }
@@ -145,8 +160,8 @@ impl EmbeddedMigrations {
                 let kind = MigrationType::from_filename(rest);
                 let description = rest.trim_end_matches(kind.suffix()).replace('_', " ");
                 Migration::new(
-                    // A name without a version sorts first, and fails
-                    // `test_every_migration_is_embedded!`.
+                    // A name without a version sorts first, and fails the test of
+                    // `service_migrations!`.
                     version.parse().unwrap_or_default(),
                     description.into(),
                     kind,
@@ -159,7 +174,7 @@ impl EmbeddedMigrations {
     }
 
     /// Every `.sql` file of `crate_dir`'s two migrations directories is named, and every name
-    /// is such a file with a version (see `test_every_migration_is_embedded!`).
+    /// is such a file with a version (see `service_migrations!`).
     pub fn check(&self, crate_dir: &Path) -> Result<(), String> {
         let mut named: Vec<&str> = self.names.to_vec();
         named.sort_unstable();

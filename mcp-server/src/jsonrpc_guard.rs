@@ -15,6 +15,7 @@
 //! rmcp models, that the params have the shape rmcp expects.
 
 use rmcp::model::{CallToolRequestParams, ClientJsonRpcMessage, ClientRequest};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 pub const PARSE_ERROR: i64 = -32700;
@@ -139,7 +140,8 @@ pub fn check(value: &Value) -> Result<(Kind, ClientJsonRpcMessage), Rejection> {
                 "a request needs a \"method\"; a response needs an \"id\" and one of \"result\" or \"error\"",
             ));
         }
-        return serde_json::from_value(value.clone())
+        // Read from the borrowed value: no copy of the whole message first.
+        return ClientJsonRpcMessage::deserialize(value)
             .map(|message| (Kind::Response, message))
             .map_err(|e| invalid(answer_id, &format!("not a valid JSON-RPC response ({e})")));
     };
@@ -158,7 +160,7 @@ pub fn check(value: &Value) -> Result<(Kind, ClientJsonRpcMessage), Rejection> {
         return Err(bad_params("\"params\" must be an object".to_owned()));
     }
     let message: ClientJsonRpcMessage =
-        serde_json::from_value(value.clone()).map_err(|e| bad_params(e.to_string()))?;
+        ClientJsonRpcMessage::deserialize(value).map_err(|e| bad_params(e.to_string()))?;
     match (&message, id) {
         (ClientJsonRpcMessage::Request(request), Some(id)) => {
             if matches!(request.request, ClientRequest::CustomRequest(_))

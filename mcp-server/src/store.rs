@@ -10,15 +10,11 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, LazyLock, Mutex},
+    sync::{Arc, Mutex},
 };
 
 use chrono::{DateTime, SubsecRound, Utc};
-use todo_common::{
-    database::{Db, EmbeddedMigrations, Migrations},
-    identity::UserId,
-    with_pool,
-};
+use todo_common::{database::Db, identity::UserId, with_pool};
 
 use crate::task::{Description, StatusFilter, Task, TaskChanges, Title};
 
@@ -73,19 +69,15 @@ where
     }
 }
 
-/// Every file of `migrations/postgres` and `migrations/sqlite`, oldest first.
-const MIGRATIONS: EmbeddedMigrations = todo_common::embed_migrations!(
-    "20261124000001_tasks.sql",
-    "20261125000001_task_numbers.sql",
-    "20261126000002_idempotent_calls.sql",
-    "20261126000003_one_list_index.sql",
-);
-
-/// Made once per process (each migration's checksum is computed from its SQL).
-pub fn migrations() -> &'static Migrations {
-    static MADE: LazyLock<Migrations> =
-        LazyLock::new(|| Migrations::new("_todo_mcp_migrations", &MIGRATIONS));
-    &MADE
+// Every file of `migrations/postgres` and `migrations/sqlite`, oldest first.
+todo_common::service_migrations! {
+    table: "_todo_mcp_migrations",
+    files: [
+        "20261124000001_tasks.sql",
+        "20261125000001_task_numbers.sql",
+        "20261126000002_idempotent_calls.sql",
+        "20261126000003_one_list_index.sql",
+    ],
 }
 
 #[derive(Clone, Debug)]
@@ -524,6 +516,3 @@ impl TaskStore {
         .await
     }
 }
-
-#[cfg(test)]
-todo_common::test_every_migration_is_embedded!(MIGRATIONS);
