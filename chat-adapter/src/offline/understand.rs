@@ -589,7 +589,7 @@ pattern!(
 // how far a task has got, which the list can only say as done or not yet.
 pattern!(
     PROGRESS,
-    r"(?i)^(?:so\s+|and\s+|hey\s+|ok\s+|okay\s+)?(?:what(?:'s| is| was)\s+(?:the\s+)?(?:status|state|progress|latest|deal)\s+(?:of|on|with)\s+(.+?)|how(?:'s| is| are| was)\s+(.+?)\s+(?:going|coming along|coming on|getting on|doing|progressing|looking)|how are things (?:with|on)\s+(.+?)|where (?:am i|are we|are things|do i stand|do we stand)\s+(?:with|on)\s+(.+?)|any\s+(?:update|updates|progress|news|movement)\s+(?:on|with|about)\s+(.+?)|(?:status|progress)\s+(?:of|on)\s+(.+?))(?:\s+(?:so far|now|today|yet|then|at the moment))?$"
+    r"(?i)^(?:so\s+|and\s+|hey\s+|ok\s+|okay\s+)?(?:what(?:'s| is| was)\s+(?:the\s+)?(?:status|state|progress|latest|deal)\s+(?:of|on|with)\s+(.+?)|how(?:'s| is| are| was)\s+(.+?)\s+(?:going|coming along|coming on|getting on|doing|progressing|looking)|how are things (?:with|on)\s+(.+?)|where (?:am i|are we|are things|do i stand|do we stand)\s+(?:with|on)\s+(.+?)|any\s+(?:update|updates|progress|news|word|movement|luck|joy)\s+(?:on|with|about|re|regarding)\s+(.+?)|what(?:'s| is)\s+(?:happening|going on|new|up)\s+(?:with|on)\s+(.+?)|how far (?:along )?(?:am i|are we|is|are)\s+(?:with\s+)?(.+?)|(?:status|progress)\s+(?:of|on)\s+(.+?))(?:\s+(?:so far|now|today|yet|then|at the moment))?$"
 );
 
 fn progress(text: &str) -> Option<Request> {
@@ -862,7 +862,21 @@ fn command(text: &str) -> Option<Request> {
         .captures(text)
         .or_else(|| DELETE.captures(text))
     {
-        return Some(change(Action::Delete, &c[1], Cue::Direct));
+        // "clear the gutters", "clean out the garage": one task named with a chore verb is a
+        // chore named as often as a delete asked for, so it is asked, never assumed. (Every
+        // bulk delete is asked anyway.)
+        return Some(match change(Action::Delete, &c[1], Cue::Direct) {
+            Request::Change {
+                action,
+                target: target @ Target::One(_),
+                ..
+            } if CHORE_VERB.is_match(text) => Request::Change {
+                action,
+                target,
+                cue: Cue::Indirect,
+            },
+            other => other,
+        });
     }
     if let Some(c) = WEAK_DELETE.captures(text) {
         return Some(change(Action::Delete, &c[1], Cue::Indirect));
@@ -962,7 +976,7 @@ pattern!(
     // "remind me to call mom", "I need to renew my passport", "we have to book the vet": an
     // obligation is a task, whoever shares the list ("we") as much as "I".
     IMPLICIT_ADD,
-    r"(?i)^(?:remind me(?:\s+to|\s+about|\s+abt)?|don'?t let me forget(?:\s+to|\s+about)?|do not let me forget(?:\s+to|\s+about)?|don'?t forget(?:\s+to|\s+about)?|do not forget(?:\s+to|\s+about)?|make sure i(?:\s+remember to)?|remember to|(?:i|we)(?:'m|'re|'ve|'ll|\s+am|\s+are|\s+was|\s+were|\s+have|\s+will)?\s+(?:(?:really|also|still|probably|definitely|seriously|just|honestly|actually|totally|finally)\s+)*(?:(?:need|have|want|ought|got|plan|intend|going)\s+to|must|should|gotta|shall|gonna)(?:\s+(?:(?:really|also|still|probably|definitely|seriously|just|honestly|actually|totally|finally)\s+)*(?:need|have|remember)\s+to)*(?:\s+(?:really|also|still|definitely|seriously|just|actually|finally))*|i need to remember to|need to|have to|gotta|got to|must|should|todo\s*:|to-?do\s*:|task\s*:|reminder\s*:|note\s*:|note to self\s*:?)\s*[:,-]?\s+(.+)$"
+    r"(?i)^(?:remind me(?:\s+to|\s+about|\s+abt)?|don'?t let me forget(?:\s+to|\s+about)?|do not let me forget(?:\s+to|\s+about)?|don'?t forget(?:\s+to|\s+about)?|do not forget(?:\s+to|\s+about)?|make sure i(?:\s+remember to)?|remember to|(?:i|we)(?:'m|'re|'ve|'ll|\s+am|\s+are|\s+was|\s+were|\s+have|\s+will)?\s+(?:(?:really|also|still|probably|definitely|seriously|just|honestly|actually|totally|finally)\s+)*(?:(?:need|have|want|wanted|ought|got|plan|planning|planned|intend|intending|intended|going|hoping|hoped|meaning|meant)\s+to|must|should|gotta|shall|gonna)(?:\s+(?:(?:really|also|still|probably|definitely|seriously|just|honestly|actually|totally|finally)\s+)*(?:need|have|remember)\s+to)*(?:\s+(?:really|also|still|definitely|seriously|just|actually|finally))*|i need to remember to|need to|have to|gotta|got to|must|should|todo\s*:|to-?do\s*:|task\s*:|reminder\s*:|note\s*:|note to self\s*:?)\s*[:,-]?\s+(.+)$"
 );
 pattern!(
     // "jot down that I should return the books", "remind me that we need to renew the lease":
@@ -1005,12 +1019,16 @@ fn explicit_add(text: &str) -> Option<Add> {
     Some(add_of(&c[1], true))
 }
 
-/// "I was going to call mom", "we were gonna paint the fence": an intention told about, which
-/// may be long done or dropped, so adding it is asked, never assumed.
+/// "I was going to call mom", "we were planning to paint the fence", "I meant to ring Jo": an
+/// intention told about, which may be long done or dropped, so adding it is asked, never
+/// assumed.
 fn past_intention(prefix: &str) -> bool {
-    words(prefix)
-        .iter()
-        .any(|w| matches!(w.as_str(), "was" | "were"))
+    words(prefix).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "was" | "were" | "wanted" | "planned" | "intended" | "hoped" | "meant"
+        )
+    })
 }
 
 /// "I need to talk", "we must be careful": an obligation (not "remind me to ...") whose action
@@ -1032,13 +1050,25 @@ fn thin_obligation(prefix: &str, rest: &str) -> bool {
                 | "gonna"
                 | "going"
                 | "want"
+                | "wanted"
                 | "plan"
+                | "planning"
+                | "planned"
+                | "intend"
+                | "intending"
+                | "intended"
+                | "hoping"
+                | "hoped"
+                | "meaning"
+                | "meant"
         )
     });
     let action = words(rest);
     obliges && (action.len() < 2 || action.first().is_some_and(|w| w == "be"))
 }
 
+// Verbs of delete that are also chores: "clear the gutters" may name the task, not delete it.
+pattern!(CHORE_VERB, r"(?i)^(?:clean|clear|wipe|purge|scrub)\b");
 pattern!(
     DEFER,
     r"(?i)^(?:i\s+|we\s+)?(?:put|set|move|push|leave|keep)\s+.+?\s+(?:on hold|aside|on ice|on the back burner|for later|till later|until later|to later|off for now|off till later)$"
@@ -1064,17 +1094,21 @@ fn implicit_add(text: &str) -> Option<Request> {
         }
         // "I want to delete the milk task", "I need to see my list": the rest is itself a
         // request. "I need to schedule the vet" is a task, not a request to add "the vet".
+        let chore = CHORE_VERB.is_match(rest);
         if let Some(request) = command(rest).or_else(|| list(rest)) {
             let adds_a_task = matches!(
                 words(rest).first().map(String::as_str),
                 Some("add" | "create" | "new" | "put" | "insert")
             );
-            if !matches!(request, Request::Add(_)) || adds_a_task {
+            // "I need to clean out the garage" is a chore to do, not a delete.
+            if (!matches!(request, Request::Add(_)) || adds_a_task) && !chore {
                 return Some(request);
             }
         }
         let prefix = &text[..c.get(1).map_or(0, |m| m.start())];
-        let sure = !thin_obligation(prefix, rest) && !past_intention(prefix);
+        // A chore verb may name a task already on the list ("I have to clear out the shed"):
+        // asked, like an intention told in the past.
+        let sure = !thin_obligation(prefix, rest) && !past_intention(prefix) && !chore;
         return Some(Request::Add(add_of(rest, sure)));
     }
     if let Some(c) = ON_LIST_SUFFIX.captures(text) {
