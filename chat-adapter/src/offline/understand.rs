@@ -966,7 +966,7 @@ pattern!(
 );
 pattern!(
     PUT_ON_LIST,
-    r"(?i)^(?:put|add|stick|pop|throw|write|jot|note)\s+(.+?)\s+(?:(?:on|to|onto|in|into)\s+(?:my|the)\s+(?:to-?do\s+|task\s+|todo\s+)?(?:list|tasks|todos?|to-?do list)|on there|in there|onto it|on it)$"
+    r"(?i)^(?:put|add|stick|pop|throw|write|jot|note|chuck|slap|bung|toss|whack|shove|place|get|drop|slip|plonk)\s+(.+?)\s+(?:(?:on|to|onto|in|into)\s+(?:my|the)\s+(?:to-?do\s+|task\s+|todo\s+)?(?:list|tasks|todos?|to-?do list)|on there|in there|onto it|on it)$"
 );
 pattern!(
     ON_LIST_SUFFIX,
